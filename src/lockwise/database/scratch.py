@@ -14,8 +14,10 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import psutil
+import psycopg
 from psycopg import sql
 
 from lockwise.database.server import Server
@@ -39,34 +41,88 @@ def new_name() -> str:
 
 def create_database(server: Server, template: str | None = None) -> ScratchDatabase:
     """Create a scratch database, empty or cloned from `template`, and mark its creator."""
-    name = new_name()
-    statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-        sql.Identifier(name), sql.Identifier(template or "template0")
-    )
-    owner = f"lockwise scratch: host={socket.gethostname()} pid={os.getpid()}"
     with server.connect() as conn:
-        conn.execute(statement)
-        conn.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(owner))
-        )
-    return ScratchDatabase(name=name, url=server.url_for(name))
+        return _create(conn, server, template)
 
 
 def drop_database(server: Server, name: str) -> None:
     """Drop a database, closing any connection still open to it."""
-    statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
     with server.connect() as conn:
-        conn.execute(statement)
+        _drop(conn, name)
+
+
+def _create(conn: psycopg.Connection[Any], server: Server, template: str | None) -> ScratchDatabase:
+    name = new_name()
+    if template:
+        _disconnect(conn, template)
+    conn.execute(
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template or "template0")
+        )
+    )
+    owner = f"lockwise scratch: host={socket.gethostname()} pid={os.getpid()}"
+    conn.execute(
+        sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(owner))
+    )
+    return ScratchDatabase(name=name, url=server.url_for(name))
+
+
+def _disconnect(conn: psycopg.Connection[Any], name: str) -> None:
+    # A template must have no other session; env.py engines with a pool may keep one.
+    conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = %s AND pid <> pg_backend_pid()",
+        (name,),
+    )
+
+
+def _drop(conn: psycopg.Connection[Any], name: str) -> None:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @contextmanager
-def scratch_database(server: Server, template: str | None = None) -> Iterator[ScratchDatabase]:
+def scratch_database(
+    server: Server, template: ScratchDatabase | None = None
+) -> Iterator[ScratchDatabase]:
     """Yield a scratch database that is dropped on exit, on failure and on Ctrl-C."""
-    database = create_database(server, template)
-    try:
-        yield database
-    finally:
-        drop_database(server, database.name)
+    with ScratchSession(server) as session:
+        yield session.create(template)
+
+
+class ScratchSession:
+    """Creates scratch databases over one maintenance connection; drops them all on exit."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self._live: dict[str, ScratchDatabase] = {}
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def __enter__(self) -> ScratchSession:
+        self._conn = self.server.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            for name in list(self._live):
+                _drop(conn, name)
+        finally:
+            conn.close()
+
+    def create(self, template: ScratchDatabase | None = None) -> ScratchDatabase:
+        """Create an empty scratch database, or a clone of `template`."""
+        assert self._conn is not None, "use ScratchSession as a context manager"
+        database = _create(self._conn, self.server, template.name if template else None)
+        self._live[database.name] = database
+        return database
+
+    def drop(self, database: ScratchDatabase) -> None:
+        """Drop one scratch database now."""
+        assert self._conn is not None, "use ScratchSession as a context manager"
+        _drop(self._conn, database.name)
+        self._live.pop(database.name, None)
 
 
 def sweep(server: Server) -> list[str]:

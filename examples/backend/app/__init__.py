@@ -1,0 +1,1 @@
+"""The example SaaS backend whose schema the migrations in `migrations/` build."""

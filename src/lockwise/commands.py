@@ -1,0 +1,82 @@
+"""One function per command. Each returns a result object and prints nothing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lockwise.database.scratch import ScratchSession, sweep
+from lockwise.database.server import (
+    EmbeddedStatus,
+    Server,
+    embedded_status,
+    open_server,
+    start_embedded,
+    stop_embedded,
+)
+from lockwise.project import load_project
+from lockwise.testing.cycle import Progress, StepResult, run_cycle
+from lockwise.testing.drift import Drift, compare_models
+
+
+@dataclass(frozen=True)
+class TestReport:
+    """What `lockwise test` found."""
+
+    project: str
+    postgres: str
+    heads: tuple[str, ...]
+    steps: tuple[StepResult, ...]
+    drift: Drift | None
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """True when every revision passed and the models match the schema at head."""
+        drift_ok = self.drift is not None and self.drift.ok
+        return drift_ok and all(step.ok for step in self.steps)
+
+
+def test(
+    project_path: Path, url: str | None = None, progress: Progress | None = None
+) -> TestReport:
+    """Check every revision up, down and up again, then the models against the head schema.
+
+    Raises:
+        BadInput: the project cannot be loaded (exit 2).
+        DatabaseUnavailable: no server (exit 3).
+    """
+    started = time.perf_counter()
+    project = load_project(project_path)
+    server = open_server(url)
+    sweep(server)
+    with ScratchSession(server) as session:
+        steps, final = run_cycle(project, session, progress)
+        reached_head = all(step.up == "ok" for step in steps)
+        drift = compare_models(project, final.url) if reached_head else None
+    return TestReport(
+        project=str(project_path),
+        postgres=server.version(),
+        heads=project.heads,
+        steps=tuple(steps),
+        drift=drift,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def db_start() -> Server:
+    """Start the embedded server (initdb on first use) and sweep orphaned scratch databases."""
+    server = start_embedded()
+    sweep(server)
+    return server
+
+
+def db_stop() -> bool:
+    """Stop the embedded server; False when it was not running."""
+    return stop_embedded()
+
+
+def db_status() -> EmbeddedStatus:
+    """Describe the embedded server without starting it."""
+    return embedded_status()

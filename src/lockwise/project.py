@@ -1,0 +1,347 @@
+"""The Alembic project: its configuration, its migration scripts and their revision graph.
+
+This module and `testing/` are the only ones that touch Alembic, and only through its
+public API (`Config`, `ScriptDirectory`, `EnvironmentContext`, `MigrationStep`).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import tomllib
+import traceback
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeGuard
+
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext, MigrationStep
+from alembic.script import Script, ScriptDirectory
+from alembic.util import CommandError
+
+from lockwise.errors import BrokenMigration, ProjectNotFound, RevisionGraphError
+
+IRREVERSIBLE_MARKER = "lockwise: irreversible"
+
+StepFunction = Callable[[Any, MigrationContext], list[Any]]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One migration script, as the cycle and the reports need it."""
+
+    id: str
+    down: tuple[str, ...]
+    message: str
+    path: Path
+    upgrade_empty: bool
+    downgrade_empty: bool
+    irreversible: bool
+    branch_labels: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """`<id> (<message>)`, for messages."""
+        return f"{self.id} ({self.message})" if self.message else self.id
+
+
+@dataclass
+class Project:
+    """A loaded Alembic project: the config, the script directory and its revisions."""
+
+    root: Path
+    config: Config
+    script: ScriptDirectory
+    revisions: list[Revision]
+    heads: tuple[str, ...]
+
+    def revision(self, revision_id: str) -> Revision:
+        """Return the revision with this id."""
+        return next(r for r in self.revisions if r.id == revision_id)
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the project folder when inside it, for reports."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+    def run_env(self, url: str, fn: StepFunction, destination: str | None = None) -> None:
+        """Run the project's env.py against `url`, with `fn` choosing the migration steps.
+
+        The URL is handed over the way Alembic's recipes expect: as `sqlalchemy.url`.
+        """
+        self.config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+        # env.py usually configures logging from alembic.ini onto sys.stderr; keep
+        # Alembic's INFO lines out of lockwise's own output.
+        quiet = io.StringIO()
+        with (
+            contextlib.redirect_stdout(quiet),
+            contextlib.redirect_stderr(quiet),
+            EnvironmentContext(self.config, self.script, fn=fn, destination_rev=destination),
+        ):
+            self.script.run_env()
+
+    def upgrade_step(self, revision_id: str) -> MigrationStep:
+        """The Alembic step that applies one revision."""
+        script = self._script(revision_id)
+        return MigrationStep.upgrade_from_script(self.script.revision_map, script)
+
+    def downgrade_step(self, revision_id: str) -> MigrationStep:
+        """The Alembic step that reverts one revision."""
+        script = self._script(revision_id)
+        return MigrationStep.downgrade_from_script(self.script.revision_map, script)
+
+    def _script(self, revision_id: str) -> Script:
+        script = self.script.get_revision(revision_id)
+        assert script is not None
+        return script
+
+
+def load_project(path: Path) -> Project:
+    """Load the Alembic project in `path` (a folder, an alembic.ini or a pyproject.toml).
+
+    Raises:
+        ProjectNotFound: no Alembic configuration, or script_location points at nothing.
+        BrokenMigration: a migration file cannot be loaded.
+        RevisionGraphError: missing down-revision, cycle, duplicate id, or several heads.
+    """
+    config, root = _config(path)
+    script = _script_directory(config)
+    scripts = _load_scripts(script)
+    revisions = [_revision(s) for s in scripts]
+    heads = tuple(script.get_heads())
+    _check_heads(revisions, heads)
+    return Project(root=root, config=config, script=script, revisions=revisions, heads=heads)
+
+
+# --- configuration ---------------------------------------------------------------------
+
+
+def _config(path: Path) -> tuple[Config, Path]:
+    if not path.exists():
+        raise ProjectNotFound(f"{path}: no such file or folder")
+    if path.is_file():
+        return _config_from_file(path), path.parent
+    ini, toml = path / "alembic.ini", path / "pyproject.toml"
+    if ini.is_file():
+        return _config_from_file(ini), path
+    if toml.is_file() and _has_alembic_section(toml):
+        return _config_from_file(toml), path
+    raise ProjectNotFound(
+        f"{path} is not an Alembic project: no alembic.ini, and no [tool.alembic] in pyproject.toml"
+    )
+
+
+def _config_from_file(path: Path) -> Config:
+    if path.suffix == ".toml":
+        if not _has_alembic_section(path):
+            raise ProjectNotFound(f"{path} has no [tool.alembic] section")
+        return Config(toml_file=str(path), attributes={})
+    return Config(file_=str(path), attributes={})
+
+
+def _has_alembic_section(toml: Path) -> bool:
+    try:
+        data = tomllib.loads(toml.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ProjectNotFound(f"{toml}: not valid TOML: {error}") from None
+    return "alembic" in data.get("tool", {})
+
+
+def _script_directory(config: Config) -> ScriptDirectory:
+    source = config.config_file_name or config.toml_file_name
+    location = config.get_alembic_option("script_location")
+    if not location:
+        raise ProjectNotFound(f"{source}: no script_location in the Alembic configuration")
+    try:
+        return ScriptDirectory.from_config(config)
+    except CommandError as error:
+        raise ProjectNotFound(f"{source}: script_location {location}: {error}") from None
+
+
+# --- scripts and the revision graph -------------------------------------------------------
+
+
+def _load_scripts(script: ScriptDirectory) -> list[Script]:
+    with _graph_warnings(script), _broken_files(script):
+        try:
+            return list(reversed(list(script.walk_revisions())))
+        except CommandError as error:
+            raise RevisionGraphError(f"{script.dir}: {error}") from None
+
+
+@contextmanager
+def _graph_warnings(script: ScriptDirectory) -> Iterator[None]:
+    # Alembic only warns about duplicate ids and missing down-revisions, then carries on.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        text = str(warning.message)
+        if "present more than once" in text:
+            raise RevisionGraphError(_duplicate_message(script, text.split()[1]))
+        if "is not present" in text:
+            raise RevisionGraphError(_missing_message(script, text.split()[1]))
+
+
+@contextmanager
+def _broken_files(script: ScriptDirectory) -> Iterator[None]:
+    try:
+        yield
+    except SyntaxError as error:
+        where = f"{error.filename}:{error.lineno}"
+        raise BrokenMigration(f"{where}: syntax error: {error.msg}") from None
+    except (RevisionGraphError, ProjectNotFound):
+        raise
+    except Exception as error:
+        raise BrokenMigration(f"{_failing_file(error, script)}: {_one_line(error)}") from None
+
+
+def _failing_file(error: BaseException, script: ScriptDirectory) -> str:
+    folders = [str(d.resolve()) for d in _version_folders(script)]
+    frames = traceback.extract_tb(error.__traceback__)
+    inside = [
+        f for f in frames if any(str(Path(f.filename).resolve()).startswith(d) for d in folders)
+    ]
+    if not inside:
+        return str(script.dir)
+    return f"{inside[-1].filename}:{inside[-1].lineno}"
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+def _declared_revisions(script: ScriptDirectory) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {}
+    for folder in _version_folders(script):
+        for path in sorted(Path(folder).rglob("*.py")):
+            revision_id = _assigned_string(path, "revision")
+            if revision_id:
+                found.setdefault(revision_id, []).append(path)
+    return found
+
+
+def _version_folders(script: ScriptDirectory) -> list[Path]:
+    configured = [Path(location) for location in script.version_locations]
+    return configured or [Path(script.dir) / "versions"]
+
+
+def _assigned_string(path: Path, name: str) -> str | None:
+    try:
+        tree = ast.parse(path.read_text())
+    except (SyntaxError, UnicodeDecodeError):
+        return None
+    for node in tree.body:
+        targets = _assignment_targets(node)
+        value = getattr(node, "value", None)
+        if name in targets and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return value.value
+    return None
+
+
+def _assignment_targets(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id]
+    return []
+
+
+def _duplicate_message(script: ScriptDirectory, revision_id: str) -> str:
+    files = _declared_revisions(script).get(revision_id, [])
+    names = ", ".join(p.name for p in files) or str(script.dir)
+    return f"revision id {revision_id} is declared by more than one file: {names}"
+
+
+def _missing_message(script: ScriptDirectory, missing: str) -> str:
+    for revision_id, paths in _declared_revisions(script).items():
+        for path in paths:
+            if missing in _down_revision_ids(path):
+                return (
+                    f"{path.name}: revision {revision_id} names down_revision {missing},"
+                    " which no migration declares"
+                )
+    return f"a down_revision names {missing}, which no migration declares"
+
+
+def _down_revision_ids(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if "down_revision" in _assignment_targets(node):
+            value = getattr(node, "value", None)
+            constants = ast.walk(value) if value is not None else iter(())
+            return {c.value for c in constants if isinstance(c, ast.Constant) and _is_str(c.value)}
+    return set()
+
+
+def _is_str(value: object) -> TypeGuard[str]:
+    return isinstance(value, str)
+
+
+def _check_heads(revisions: list[Revision], heads: tuple[str, ...]) -> None:
+    if len(heads) < 2:
+        return
+    by_id = {r.id: r for r in revisions}
+    if all(by_id[h].branch_labels for h in heads):
+        return  # branches the project declared on purpose
+    named = ", ".join(by_id[h].label for h in heads)
+    raise RevisionGraphError(
+        f"{len(heads)} heads: {named}; join them with: "
+        f'alembic merge -m "merge heads" {" ".join(heads)}'
+    )
+
+
+# --- one revision ----------------------------------------------------------------------
+
+
+def _revision(script: Script) -> Revision:
+    path = Path(script.path)
+    functions = _functions(path)
+    downgrade = functions.get("downgrade")
+    return Revision(
+        id=script.revision,
+        down=_as_tuple(script.down_revision),
+        message=(script.doc or "").strip().splitlines()[0] if script.doc else "",
+        path=path,
+        upgrade_empty=_is_empty(functions.get("upgrade")),
+        downgrade_empty=_is_empty(downgrade),
+        irreversible=downgrade is not None and IRREVERSIBLE_MARKER in _source(path, downgrade),
+        branch_labels=tuple(sorted(script.branch_labels)),
+    )
+
+
+def _as_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _functions(path: Path) -> dict[str, ast.FunctionDef]:
+    tree = ast.parse(path.read_text())
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def _is_empty(function: ast.FunctionDef | None) -> bool:
+    """True when the function is missing or does nothing: pass, ..., a docstring, a raise."""
+    if function is None:
+        return True
+    return all(_does_nothing(statement) for statement in function.body)
+
+
+def _does_nothing(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass | ast.Raise):
+        return True
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def _source(path: Path, function: ast.FunctionDef) -> str:
+    lines = path.read_text().splitlines()
+    return "\n".join(lines[function.lineno - 1 : function.end_lineno])

@@ -1,0 +1,86 @@
+"""`lockwise test` for a terminal: a summary table, then one titled block per problem."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from lockwise.commands import TestReport
+from lockwise.testing.cycle import StepResult
+from lockwise.testing.drift import Drift
+
+_STYLE = {"ok": "green", "irreversible": "yellow", "skipped": "dim"}
+
+
+def render(report: TestReport) -> RenderableType:
+    """Return the rich renderable for the whole report."""
+    parts: list[RenderableType] = [_table(report)]
+    parts += [_problem(step) for step in report.steps if not step.ok or step.note]
+    parts.append(_drift(report.drift))
+    parts.append(_verdict(report))
+    return Group(*parts)
+
+
+def _table(report: TestReport) -> Table:
+    table = Table(title=f"lockwise test {report.project} on PostgreSQL {report.postgres}")
+    for heading in ("revision", "message", "up", "down", "no trace", "up again", "time"):
+        table.add_column(heading, justify="right" if heading == "time" else "left")
+    for step in report.steps:
+        table.add_row(
+            step.revision,
+            step.message,
+            *(_cell(value) for value in (step.up, step.down, step.no_trace, step.up_again)),
+            f"{step.seconds * 1000:.0f} ms",
+        )
+    return table
+
+
+def _cell(outcome: str) -> Text:
+    return Text(outcome, style=_STYLE.get(outcome, "bold red"))
+
+
+def _problem(step: StepResult) -> RenderableType:
+    title = Text(f"\n{step.revision} {step.message} ({step.file})", style="bold")
+    lines: list[RenderableType] = [title]
+    if step.note:
+        lines.append(Text(f"  {step.note}"))
+    if step.failure:
+        failure = step.failure
+        where = f"{failure.file}:{failure.line}" if failure.line else failure.file
+        lines.append(Text(f"  {failure.direction} failed at {where}", style="red"))
+        if failure.sql:
+            lines.append(Text(f"  SQL: {failure.sql}"))
+        lines.append(Text(f"  PostgreSQL: {failure.error}"))
+    lines += _listing("  downgrade leaves a trace:", step.trace)
+    lines += _listing("  upgrading again gives another schema:", step.up_again_diff)
+    return Group(*lines)
+
+
+def _listing(heading: str, items: tuple[str, ...]) -> list[RenderableType]:
+    if not items:
+        return []
+    return [Text(heading, style="red"), *(Text(f"    {item}") for item in items)]
+
+
+def _drift(drift: Drift | None) -> RenderableType:
+    if drift is None:
+        return Text(
+            "\nmodels vs schema: not compared (the history did not reach its head)", style="dim"
+        )
+    if not drift.checked:
+        return Text(f"\nmodels vs schema: not compared ({drift.reason})", style="yellow")
+    if drift.ok:
+        return Text("\nmodels vs schema at head: no difference", style="green")
+    heading = Text("\nmodels vs schema at head: autogenerate would write", style="bold red")
+    return Group(heading, *(Text(f"    {line}") for line in drift.ops))
+
+
+def _verdict(report: TestReport) -> Text:
+    failed = sum(1 for step in report.steps if not step.ok)
+    total = len(report.steps)
+    summary = f"{total} revisions: {total - failed} passed, {failed} failed"
+    if report.drift is not None and not report.drift.ok:
+        summary += "; models differ from the schema"
+    style = "bold green" if report.ok else "bold red"
+    return Text(f"\n{summary} in {report.seconds:.1f} s", style=style)

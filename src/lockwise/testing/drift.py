@@ -1,0 +1,61 @@
+"""Models vs schema: Alembic's own autogenerate comparison, run through the project's env.py.
+
+The comparison uses the `target_metadata` and the comparison options (compare_type,
+include_object, ...) that env.py hands to `context.configure`, so lockwise sees the
+drift `alembic revision --autogenerate` would turn into a migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from alembic.autogenerate import produce_migrations, render_python_code
+from alembic.runtime.migration import MigrationContext
+
+from lockwise.project import Project
+from lockwise.testing.runner import check_database, driver_url
+
+
+@dataclass(frozen=True)
+class Drift:
+    """The differences between the models and the migrated schema, as Alembic ops."""
+
+    checked: bool
+    ops: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the models match the schema (or there is nothing to compare)."""
+        return not self.ops
+
+
+def compare_models(project: Project, url: str) -> Drift:
+    """Compare env.py's `target_metadata` with the schema of the database at `url`."""
+    found: list[Drift] = []
+    expected = url.rsplit("/", 1)[1].split("?", 1)[0]
+
+    def compare(_rev: Any, context: MigrationContext) -> list[Any]:
+        check_database(context, expected, url)
+        found.append(_drift(context))
+        return []
+
+    project.run_env(driver_url(project, url), compare)
+    return found[0] if found else Drift(checked=False, reason="env.py did not run migrations")
+
+
+def _drift(context: MigrationContext) -> Drift:
+    metadata = context.opts.get("target_metadata")
+    if metadata is None:
+        return Drift(checked=False, reason="env.py passes no target_metadata to context.configure")
+    script = produce_migrations(context, metadata)
+    if script.upgrade_ops is None or script.upgrade_ops.is_empty():
+        return Drift(checked=True)
+    code = render_python_code(script.upgrade_ops, migration_context=context)
+    return Drift(checked=True, ops=tuple(_op_lines(code)))
+
+
+def _op_lines(code: str) -> list[str]:
+    lines = [line for line in code.splitlines() if not line.strip().startswith("#")]
+    return [line[4:] if line.startswith("    ") else line for line in lines if line.strip()]

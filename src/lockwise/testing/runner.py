@@ -1,0 +1,130 @@
+"""Run one Alembic step of a project on a scratch database, and explain failures.
+
+A failure is reported the way a reviewer needs it: the revision and its file, the line
+of the `op.*` call that failed, the SQL, and PostgreSQL's own error message.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import DBAPIError
+
+from lockwise.errors import BadInput, LockwiseError
+from lockwise.project import Project, Revision
+from lockwise.urls import redact, redact_text, sqlalchemy_url
+
+Direction = Literal["upgrade", "downgrade"]
+
+
+@dataclass(frozen=True)
+class MigrationFailure:
+    """A migration that raised: where, what SQL, and what PostgreSQL said."""
+
+    revision: str
+    direction: Direction
+    file: str
+    line: int | None
+    sql: str | None
+    error: str
+
+
+class StepFailed(LockwiseError):
+    """Raised by `run_step` when the migration itself fails; carries the details."""
+
+    def __init__(self, failure: MigrationFailure) -> None:
+        super().__init__(failure.error)
+        self.failure = failure
+
+
+def run_step(project: Project, url: str, revision: Revision, direction: Direction) -> None:
+    """Apply (upgrade) or revert (downgrade) exactly one revision on the database at `url`.
+
+    Raises:
+        StepFailed: the migration raised.
+        BadInput: env.py connected somewhere else than the scratch database.
+    """
+    step = (
+        project.upgrade_step(revision.id)
+        if direction == "upgrade"
+        else project.downgrade_step(revision.id)
+    )
+    expected = url.rsplit("/", 1)[1].split("?", 1)[0]
+
+    def steps(_rev: Any, context: MigrationContext) -> list[Any]:
+        check_database(context, expected, url)
+        return [step]
+
+    try:
+        project.run_env(driver_url(project, url), steps)
+    except LockwiseError:
+        raise
+    except Exception as error:
+        raise StepFailed(explain(project, revision, direction, error, url)) from error
+
+
+def check_database(context: MigrationContext, expected: str, url: str) -> None:
+    """Refuse to go on when env.py opened another database than the one handed to it."""
+    actual = context.connection.exec_driver_sql("SELECT current_database()").scalar()  # type: ignore[union-attr]
+    if actual != expected:
+        raise BadInput(
+            f"env.py connected to database {actual!r}, not to the scratch database "
+            f"{redact(url)} lockwise handed it; make env.py read config's sqlalchemy.url"
+        )
+
+
+def driver_url(project: Project, url: str) -> str:
+    """Spell `url` with the driver the project's own sqlalchemy.url names (default psycopg)."""
+    configured = _configured_url(project)
+    driver = "psycopg"
+    if "+asyncpg" in configured:
+        driver = "asyncpg"
+    return sqlalchemy_url(url, driver)
+
+
+def _configured_url(project: Project) -> str:
+    try:
+        return project.config.get_main_option("sqlalchemy.url") or ""
+    except Exception:  # interpolation of a missing variable, for instance
+        return ""
+
+
+def explain(
+    project: Project, revision: Revision, direction: Direction, error: BaseException, url: str
+) -> MigrationFailure:
+    """Turn an exception raised by a migration into a `MigrationFailure`."""
+    return MigrationFailure(
+        revision=revision.id,
+        direction=direction,
+        file=project.relative(revision.path),
+        line=_line_in(revision.path, error),
+        sql=str(error.statement).strip() if isinstance(error, DBAPIError) else None,
+        error=redact_text(_message(error), url),
+    )
+
+
+def _line_in(path: Path, error: BaseException) -> int | None:
+    target = path.resolve()
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if Path(frame.filename).resolve() == target
+    ]
+    return frames[-1].lineno if frames else None
+
+
+_ASYNCPG_PREFIX = re.compile(r"^<class '[\w.]+'>: ")
+
+
+def _message(error: BaseException) -> str:
+    source = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    lines = str(source).strip().splitlines()
+    text = _ASYNCPG_PREFIX.sub("", lines[0]) if lines else ""
+    if not isinstance(error, DBAPIError):
+        text = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return text

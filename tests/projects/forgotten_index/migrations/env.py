@@ -1,0 +1,27 @@
+"""Online-only env.py; the head schema is declared inline, no models module."""
+
+import sqlalchemy as sa
+from alembic import context
+
+target_metadata = sa.MetaData()
+sa.Table(
+    "orders",
+    target_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("customer_id", sa.Integer, nullable=False),
+    sa.Column("placed_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_orders_customer_id", "customer_id"),
+)
+
+config = context.config
+section = config.get_section(config.config_ini_section, {})
+engine = sa.engine_from_config(section, prefix="sqlalchemy.", poolclass=sa.pool.NullPool)
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        compare_server_default=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
