@@ -12,8 +12,7 @@ import io
 import tomllib
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -169,38 +168,35 @@ def _script_directory(config: Config) -> ScriptDirectory:
 
 
 def _load_scripts(script: ScriptDirectory) -> list[Script]:
-    with _graph_warnings(script), _broken_files(script):
-        try:
-            return list(reversed(list(script.walk_revisions())))
-        except CommandError as error:
-            raise RevisionGraphError(f"{script.dir}: {error}") from None
-
-
-@contextmanager
-def _graph_warnings(script: ScriptDirectory) -> Iterator[None]:
-    # Alembic only warns about duplicate ids and missing down-revisions, then carries on.
+    # Alembic only warns about duplicate ids and missing down-revisions (and may then
+    # fail with a bare KeyError), so the warnings are read first.
+    failure: Exception | None = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        yield
-    for warning in caught:
-        text = str(warning.message)
+        try:
+            scripts = list(reversed(list(script.walk_revisions())))
+        except Exception as error:
+            failure = error
+    _raise_graph_warnings(script, [str(w.message) for w in caught])
+    if failure is not None:
+        raise _loading_error(script, failure) from None
+    return scripts
+
+
+def _raise_graph_warnings(script: ScriptDirectory, messages: list[str]) -> None:
+    for text in messages:
         if "present more than once" in text:
             raise RevisionGraphError(_duplicate_message(script, text.split()[1]))
         if "is not present" in text:
             raise RevisionGraphError(_missing_message(script, text.split()[1]))
 
 
-@contextmanager
-def _broken_files(script: ScriptDirectory) -> Iterator[None]:
-    try:
-        yield
-    except SyntaxError as error:
-        where = f"{error.filename}:{error.lineno}"
-        raise BrokenMigration(f"{where}: syntax error: {error.msg}") from None
-    except (RevisionGraphError, ProjectNotFound):
-        raise
-    except Exception as error:
-        raise BrokenMigration(f"{_failing_file(error, script)}: {_one_line(error)}") from None
+def _loading_error(script: ScriptDirectory, error: Exception) -> Exception:
+    if isinstance(error, SyntaxError):
+        return BrokenMigration(f"{error.filename}:{error.lineno}: syntax error: {error.msg}")
+    if isinstance(error, CommandError):
+        return RevisionGraphError(f"{script.dir}: {error}")
+    return BrokenMigration(f"{_failing_file(error, script)}: {_one_line(error)}")
 
 
 def _failing_file(error: BaseException, script: ScriptDirectory) -> str:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 from functools import cache
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@localhost/backend"
 

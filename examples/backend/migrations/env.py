@@ -6,11 +6,10 @@ import sys
 from logging.config import fileConfig
 from pathlib import Path
 
+from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
-
-from alembic import context
 
 # Make `app` importable whatever the working directory.
 BACKEND_DIR = str(Path(__file__).resolve().parent.parent)
@@ -32,7 +31,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 # The models' MetaData, for 'autogenerate' support.
 target_metadata = Base.metadata
 
-# Shared by online and offline runs; tests/conftest.py mirrors the comparison flags.
+# Shared by online and offline runs; tests/backend_testing.py mirrors the comparison flags.
 CONFIGURE_OPTIONS = {
     "target_metadata": target_metadata,
     "compare_type": True,

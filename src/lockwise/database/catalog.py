@@ -11,7 +11,8 @@ What is left out, on purpose:
   listed instead), and PostgreSQL 18's not-null constraints (nullability is a column
   attribute);
 - column positions, so a column dropped and re-added at the end compares equal;
-- sequence values, owners and privileges.
+- the ` NOT VALID` that ends a constraint's definition (it is its `validated` attribute);
+- sequence values, object owners and privileges.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
 
 Value = str | int | bool | None | tuple[str, ...]
 
@@ -45,6 +45,7 @@ KINDS = (
     "aggregate",
     "trigger",
 )
+_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _RELATIONS = frozenset({"table", "view", "materialized view"})
 _DEPENDENTS = frozenset({"column", "constraint", "index", "trigger"})
 _TABLE_SCOPED = frozenset({"column", "constraint", "trigger"})
@@ -121,7 +122,7 @@ def snapshot(
         The catalog, ready to compare with `diff` or to store with `to_json`.
     """
     owns_transaction = conn.info.transaction_status == TransactionStatus.IDLE
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+    with conn.transaction(), conn.cursor() as cur:
         if owns_transaction:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         search_path = _set_search_path(cur, _SEARCH_PATH)
@@ -145,7 +146,8 @@ def diff(before: Catalog, after: Catalog) -> list[str]:
     folded = _added_or_removed_relations(old, new)
     lines: list[str] = []
     for key in sorted(old.keys() | new.keys(), key=_order):
-        if not (key[0] in _DEPENDENTS and _owner(old.get(key) or new[key]) in folded):
+        item = old.get(key) or new[key]
+        if not (item.kind in _DEPENDENTS and (item.schema, item.table) in folded):
             lines += _item_lines(old.get(key), new.get(key))
     return lines
 
@@ -156,15 +158,11 @@ def _qualify(schema: str, name: str) -> str:
 
 def _order(key: tuple[str, str, str, str]) -> tuple[int, str, str, str]:
     kind, schema, table, name = key
-    return (KINDS.index(kind) if kind in KINDS else len(KINDS), schema, table, name)
+    return (_RANK.get(kind, len(KINDS)), schema, table, name)
 
 
 def _catalog(items: Iterable[Item]) -> Catalog:
     return Catalog(tuple(sorted(items, key=lambda item: _order(item.key))))
-
-
-def _owner(item: Item) -> tuple[str, str]:
-    return (item.schema, item.table)
 
 
 def _excluded(item: Item, exclude_tables: frozenset[str]) -> bool:
@@ -229,25 +227,34 @@ def _value(raw: object) -> Value:
     return str(raw)
 
 
-def _set_search_path(cur: psycopg.Cursor[dict[str, Any]], value: str) -> str:
+def _set_search_path(cur: psycopg.Cursor[tuple[Any, ...]], value: str) -> str:
     """Set the search path for the current transaction only; return the previous one."""
-    row = cur.execute("SELECT current_setting('search_path') AS old").fetchone()
+    row = cur.execute("SELECT current_setting('search_path')").fetchone()
     cur.execute("SELECT set_config('search_path', %s, true)", [value])
-    return str(row["old"]) if row else ""
+    return str(row[0]) if row else ""
 
 
-def _read(cur: psycopg.Cursor[dict[str, Any]], query: str) -> list[Item]:
-    return [_item(row) for row in cur.execute(query).fetchall()]
+def _read(cur: psycopg.Cursor[tuple[Any, ...]], query: str) -> list[Item]:
+    rows = cur.execute(query).fetchall()
+    names = [column.name for column in cur.description or ()][5:]
+    return [_item(row, names) for row in rows]
 
 
-def _item(row: dict[str, Any]) -> Item:
-    attrs = tuple((name, _value(value)) for name, value in row.items() if name[0] != "_")
-    head = (row["_kind"], row["_schema"], row["_name"], row["_table"])
-    return Item(*head, attrs=attrs, position=int(row["_position"]))
+def _item(row: tuple[Any, ...], names: list[str]) -> Item:
+    """Build an item from a row: five identifying columns, then the attributes."""
+    kind, schema, name, table, position, *values = row
+    attrs = tuple(zip(names, map(_column_value, values), strict=True))
+    return Item(kind, schema, name, table, attrs, position)
 
 
-# --- The queries: one per object kind. Columns starting with "_" identify the item; the
-# others are its attributes. System catalogs: https://www.postgresql.org/docs/current/catalogs.html
+def _column_value(raw: Any) -> Value:
+    # Catalog queries return text, integers, booleans, NULL or text arrays.
+    return tuple(raw) if isinstance(raw, list) else raw
+
+
+# --- The queries: one per object kind. The first five columns identify the item (see
+# `_item`); the others are its attributes, named as the query names them.
+# System catalogs: https://www.postgresql.org/docs/current/catalogs.html
 
 _USER_SCHEMA = (
     "n.nspname NOT IN ('pg_catalog', 'information_schema')"
@@ -334,8 +341,8 @@ _QUERIES = (
         pg_get_expr(c.relpartbound, c.oid) AS partition_bound,
         ARRAY(SELECT i.inhparent::regclass::text FROM pg_inherits i
             WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno) AS inherits,
-        c.reloptions AS options,
-        c.relrowsecurity AS row_security, {_comment("pg_class", "c.oid")}
+        c.reloptions AS options, c.relrowsecurity AS row_security,
+        {_comment("pg_class", "c.oid")}
     FROM {_FROM_CLASS} WHERE {_user_relation("'r', 'p', 'f'")}""",
     f"""SELECT 'column' AS _kind, n.nspname AS _schema, a.attname AS _name, c.relname AS _table,
         row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) AS _position,
@@ -355,7 +362,8 @@ _QUERIES = (
         c.relname AS _table, 0 AS _position, CASE k.contype WHEN 'p' THEN 'primary key'
             WHEN 'f' THEN 'foreign key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check'
             WHEN 'x' THEN 'exclusion' END AS type,
-        pg_get_constraintdef(k.oid) AS definition, k.condeferrable AS deferrable,
+        regexp_replace(pg_get_constraintdef(k.oid), ' NOT VALID$', '') AS definition,
+        k.condeferrable AS deferrable,
         k.condeferred AS deferred, k.convalidated AS validated,
         CASE WHEN k.contype = 'f' THEN CASE k.confupdtype {_FK_ACTIONS} END END AS on_update,
         CASE WHEN k.contype = 'f' THEN CASE k.confdeltype {_FK_ACTIONS} END END AS on_delete,

@@ -53,7 +53,9 @@ class Membership(CreatedAt, Base):
     __tablename__ = "memberships"
     # Named by hand: the convention would name it after its first column only.
     __table_args__ = (
-        UniqueConstraint("organization_id", "user_id", name="uq_memberships_organization_id_user_id"),
+        UniqueConstraint(
+            "organization_id", "user_id", name="uq_memberships_organization_id_user_id"
+        ),
     )
 
     id: Mapped[BigIntPK]

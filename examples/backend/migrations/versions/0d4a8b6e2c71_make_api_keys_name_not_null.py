@@ -5,6 +5,7 @@ Revises: b7f1c93e4a06
 Create Date: 2026-06-23 09:07:51.886731
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0d4a8b6e2c71'
-down_revision: Union[str, Sequence[str], None] = 'b7f1c93e4a06'
+revision: str = "0d4a8b6e2c71"
+down_revision: Union[str, Sequence[str], None] = "b7f1c93e4a06"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -23,7 +24,9 @@ def upgrade() -> None:
 
     Step 2: every row has a name since b7f1c93e4a06, and the application sets it
     on insert. The backfill is repeated for keys created in between by an older
-    release; SET NOT NULL then only has to check.
+    release. SET NOT NULL scans the table to check, under an ACCESS EXCLUSIVE
+    lock; api_keys is small enough for that scan to be brief.
+    https://www.postgresql.org/docs/current/sql-altertable.html (SET NOT NULL)
     """
     op.execute("UPDATE api_keys SET name = 'Key ' || prefix WHERE name IS NULL")
     op.alter_column("api_keys", "name", existing_type=sa.String(length=100), nullable=False)

@@ -5,6 +5,7 @@ Revises: e82c4a6d0f35
 Create Date: 2026-04-16 10:26:44.019352
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '19b6f7e3c8a4'
-down_revision: Union[str, Sequence[str], None] = 'e82c4a6d0f35'
+revision: str = "19b6f7e3c8a4"
+down_revision: Union[str, Sequence[str], None] = "e82c4a6d0f35"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -22,11 +23,11 @@ def upgrade() -> None:
     """Upgrade schema.
 
     VALIDATE CONSTRAINT scans payments under SHARE UPDATE EXCLUSIVE, which lets
-    reads and writes go on. Its own revision, so its own transaction.
+    reads and writes go on. Its own revision, so its own transaction (env.py sets
+    transaction_per_migration), and the lock of e82c4a6d0f35 is not held meanwhile.
+    https://www.postgresql.org/docs/current/sql-altertable.html (VALIDATE CONSTRAINT)
     """
-    op.execute(
-        "ALTER TABLE payments VALIDATE CONSTRAINT fk_payments_subscription_id_subscriptions"
-    )
+    op.execute("ALTER TABLE payments VALIDATE CONSTRAINT fk_payments_subscription_id_subscriptions")
 
 
 def downgrade() -> None:

@@ -5,6 +5,7 @@ Revises: 8e5b1d4f7a29
 Create Date: 2026-09-03 10:49:58.430276
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '2c9f6a0e3b84'
-down_revision: Union[str, Sequence[str], None] = '8e5b1d4f7a29'
+revision: str = "2c9f6a0e3b84"
+down_revision: Union[str, Sequence[str], None] = "8e5b1d4f7a29"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

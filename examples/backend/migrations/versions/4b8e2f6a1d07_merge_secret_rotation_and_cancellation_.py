@@ -5,6 +5,7 @@ Revises: 94d0e2b7c5a3, d6a7c3f1e890
 Create Date: 2026-10-20 16:40:22.561839
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '4b8e2f6a1d07'
-down_revision: Union[str, Sequence[str], None] = ('94d0e2b7c5a3', 'd6a7c3f1e890')
+revision: str = "4b8e2f6a1d07"
+down_revision: Union[str, Sequence[str], None] = ("94d0e2b7c5a3", "d6a7c3f1e890")
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -5,6 +5,7 @@ Revises: c15e8a3f2d97
 Create Date: 2026-03-24 11:37:49.271806
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '5d7f3b9a1e62'
-down_revision: Union[str, Sequence[str], None] = 'c15e8a3f2d97'
+revision: str = "5d7f3b9a1e62"
+down_revision: Union[str, Sequence[str], None] = "c15e8a3f2d97"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -36,8 +37,18 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("current_period_end", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organizations.id"],
@@ -60,7 +71,12 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
         sa.CheckConstraint("amount_cents >= 0", name=op.f("ck_payments_amount_cents_non_negative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
     )

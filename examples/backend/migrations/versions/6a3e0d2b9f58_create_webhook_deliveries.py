@@ -5,6 +5,7 @@ Revises: 19b6f7e3c8a4
 Create Date: 2026-05-20 13:55:02.774620
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -13,8 +14,8 @@ from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
-revision: str = '6a3e0d2b9f58'
-down_revision: Union[str, Sequence[str], None] = '19b6f7e3c8a4'
+revision: str = "6a3e0d2b9f58"
+down_revision: Union[str, Sequence[str], None] = "19b6f7e3c8a4"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -30,7 +31,12 @@ def upgrade() -> None:
         sa.Column("attempt", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.Column("response_status", sa.Integer(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["webhook_id"],
             ["webhooks.id"],

@@ -5,6 +5,7 @@ Revises: a4c81e5f9b23
 Create Date: 2026-02-17 09:41:55.906233
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '7b2d9e04c6f1'
-down_revision: Union[str, Sequence[str], None] = 'a4c81e5f9b23'
+revision: str = "7b2d9e04c6f1"
+down_revision: Union[str, Sequence[str], None] = "a4c81e5f9b23"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -5,6 +5,7 @@ Revises: f3c2e7a95d18
 Create Date: 2026-09-01 15:31:26.617093
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '8e5b1d4f7a29'
-down_revision: Union[str, Sequence[str], None] = 'f3c2e7a95d18'
+revision: str = "8e5b1d4f7a29"
+down_revision: Union[str, Sequence[str], None] = "f3c2e7a95d18"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

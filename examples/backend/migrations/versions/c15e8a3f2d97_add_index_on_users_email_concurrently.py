@@ -5,6 +5,7 @@ Revises: 7b2d9e04c6f1
 Create Date: 2026-03-05 14:13:27.650198
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'c15e8a3f2d97'
-down_revision: Union[str, Sequence[str], None] = '7b2d9e04c6f1'
+revision: str = "c15e8a3f2d97"
+down_revision: Union[str, Sequence[str], None] = "7b2d9e04c6f1"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -25,6 +26,7 @@ def upgrade() -> None:
     CREATE INDEX CONCURRENTLY cannot run in a transaction block, hence the
     autocommit block; IF NOT EXISTS lets a rerun pass after a failed build
     (an INVALID index left behind must be dropped by hand first).
+    https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
     """
     with op.get_context().autocommit_block():
         op.create_index(

@@ -5,6 +5,7 @@ Revises: 5d7f3b9a1e62
 Create Date: 2026-04-14 15:02:16.538447
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'e82c4a6d0f35'
-down_revision: Union[str, Sequence[str], None] = '5d7f3b9a1e62'
+revision: str = "e82c4a6d0f35"
+down_revision: Union[str, Sequence[str], None] = "5d7f3b9a1e62"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -23,6 +24,7 @@ def upgrade() -> None:
 
     NOT VALID: the constraint holds for new rows at once, without scanning
     payments under a lock that blocks writes. 19b6f7e3c8a4 validates the old rows.
+    https://www.postgresql.org/docs/current/sql-altertable.html (ADD table_constraint, NOT VALID)
     """
     op.create_foreign_key(
         op.f("fk_payments_subscription_id_subscriptions"),

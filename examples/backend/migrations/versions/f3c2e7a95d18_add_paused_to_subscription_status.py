@@ -5,6 +5,7 @@ Revises: 0d4a8b6e2c71
 Create Date: 2026-07-28 12:44:13.205948
 
 """
+
 from typing import Sequence, Union
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'f3c2e7a95d18'
-down_revision: Union[str, Sequence[str], None] = '0d4a8b6e2c71'
+revision: str = "f3c2e7a95d18"
+down_revision: Union[str, Sequence[str], None] = "0d4a8b6e2c71"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
@@ -23,20 +24,26 @@ def upgrade() -> None:
 
     ALTER TYPE ... ADD VALUE runs outside the transaction: the new value cannot be
     used before it is committed.
+    https://www.postgresql.org/docs/current/sql-altertype.html (Notes)
     """
     with op.get_context().autocommit_block():
-        op.execute("ALTER TYPE subscription_status ADD VALUE IF NOT EXISTS 'paused' AFTER 'active'")
+        op.execute(
+            "ALTER TYPE subscription_status ADD VALUE IF NOT EXISTS 'paused' AFTER 'active'"
+        )
 
 
 def downgrade() -> None:
     """Downgrade schema.
 
     PostgreSQL cannot drop a value from an enum: re-create the type without it.
+    https://www.postgresql.org/docs/current/datatype-enum.html (8.7.4)
     Paused subscriptions go back to active, the state they were paused from.
     """
     op.execute("UPDATE subscriptions SET status = 'active' WHERE status = 'paused'")
     op.execute("ALTER TYPE subscription_status RENAME TO subscription_status_old")
-    op.execute("CREATE TYPE subscription_status AS ENUM ('trialing', 'active', 'past_due', 'canceled')")
+    op.execute(
+        "CREATE TYPE subscription_status AS ENUM ('trialing', 'active', 'past_due', 'canceled')"
+    )
     # The default is typed with the old enum and cannot be cast along with the column.
     op.execute("ALTER TABLE subscriptions ALTER COLUMN status DROP DEFAULT")
     op.execute(

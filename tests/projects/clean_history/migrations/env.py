@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from models import metadata  # noqa: E402
+from models import metadata
 
 config = context.config
 engine = engine_from_config(

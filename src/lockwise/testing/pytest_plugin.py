@@ -1,8 +1,10 @@
-"""Database fixtures shared by every test folder: the servers, and a scratch database.
+"""A pytest plugin with real-PostgreSQL fixtures: the servers, and a scratch database.
 
-Database tests run once per server: the embedded PostgreSQL 18 (or the server at
-$LOCKWISE_DATABASE_URL), and a throwaway PostgreSQL 15 cluster where the machine has
-PostgreSQL 15 binaries. Nothing here mocks PostgreSQL.
+Enable it with `-p lockwise.testing.pytest_plugin` (lockwise's own suite does, in
+pyproject.toml). Database tests run once per server: the embedded PostgreSQL 18 (or
+the server at $LOCKWISE_DATABASE_URL), and a throwaway PostgreSQL 15 cluster where
+the machine has PostgreSQL 15 binaries ($LOCKWISE_PG15_BIN, default
+/usr/lib/postgresql/15/bin). Nothing here mocks PostgreSQL.
 """
 
 from __future__ import annotations
@@ -36,15 +38,36 @@ def _pg15_cluster() -> Iterator[Server]:
     data = Path(tempfile.mkdtemp(prefix="lockwise-pg15-"))
     data.chmod(0o777)
     pgdata = data / "data"
-    _run_as_postgres_user([str(PG15_BIN / "initdb"), "-D", str(pgdata), "-U", "postgres",
-                           "--auth=trust", "--encoding=utf8"])
-    _run_as_postgres_user([str(PG15_BIN / "pg_ctl"), "-D", str(pgdata), "-w", "-l",
-                           str(data / "log"), "-o", f"-h '' -k {data} -F", "start"])
+    _run_as_postgres_user(
+        [
+            str(PG15_BIN / "initdb"),
+            "-D",
+            str(pgdata),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=utf8",
+        ]
+    )
+    _run_as_postgres_user(
+        [
+            str(PG15_BIN / "pg_ctl"),
+            "-D",
+            str(pgdata),
+            "-w",
+            "-l",
+            str(data / "log"),
+            "-o",
+            f"-h '' -k {data} -F",
+            "start",
+        ]
+    )
     try:
         yield Server(url=f"postgresql://postgres@/postgres?host={data}", embedded=False)
     finally:
-        _run_as_postgres_user([str(PG15_BIN / "pg_ctl"), "-D", str(pgdata), "-w", "-m",
-                               "immediate", "stop"])
+        _run_as_postgres_user(
+            [str(PG15_BIN / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "immediate", "stop"]
+        )
         shutil.rmtree(data, ignore_errors=True)
 
 

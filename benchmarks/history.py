@@ -1,0 +1,175 @@
+"""Generate a synthetic Alembic project: a linear history of mixed DDL on 20 tables.
+
+Used by the benchmarks: `python benchmarks/history.py DEST --revisions 200`.
+Every downgrade truly reverses its upgrade, so `lockwise test` passes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+TABLES = 20
+
+ALEMBIC_INI = """[alembic]
+script_location = %(here)s/migrations
+sqlalchemy.url = postgresql+psycopg://postgres@localhost/bench
+
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)-5.5s [%(name)s] %(message)s
+"""
+
+ENV_PY = """from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+from sqlalchemy.engine import Connection
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+target_metadata = None
+
+
+def run_migrations(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    # Alembic's cookbook recipe: a caller (pytest-alembic, a test) may hand in an engine
+    # or a connection through config.attributes; otherwise build one from sqlalchemy.url.
+    connectable = config.attributes.get("connection", None)
+    if isinstance(connectable, Connection):
+        run_migrations(connectable)
+        return
+    if connectable is None:
+        connectable = engine_from_config(
+            config.get_section(config.config_ini_section, {}),
+            prefix="sqlalchemy.",
+            poolclass=pool.NullPool,
+        )
+    with connectable.connect() as connection:
+        run_migrations(connection)
+
+
+run_migrations_online()
+"""
+
+REVISION = '''"""{message}
+
+Revision ID: {rev}
+Revises: {down}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{rev}"
+down_revision = {down_repr}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+{upgrade}
+
+
+def downgrade() -> None:
+{downgrade}
+'''
+
+
+def _create(table: str) -> tuple[str, str, str]:
+    up = (
+        f'    op.create_table("{table}", sa.Column("id", sa.BigInteger(), sa.Identity(), '
+        f'primary_key=True), sa.Column("name", sa.Text(), nullable=False), '
+        f'sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()")))'
+    )
+    return f"create {table}", up, f'    op.drop_table("{table}")'
+
+
+def _step(index: int) -> tuple[str, str, str]:
+    """The DDL of revision `index` (0-based): create the tables, then cycle through kinds."""
+    if index < TABLES:
+        return _create(f"t{index}")
+    table, n = f"t{index % TABLES}", index
+    kind = (index // TABLES - 1) % 5
+    if kind == 0:
+        up = f'    op.add_column("{table}", sa.Column("c{n}", sa.Integer(), nullable=True))'
+        return f"add {table}.c{n}", up, f'    op.drop_column("{table}", "c{n}")'
+    if kind == 1:
+        up = f'    op.create_index("ix_{table}_{n}", "{table}", ["name"])'
+        return (
+            f"index {table}.name",
+            up,
+            f'    op.drop_index("ix_{table}_{n}", table_name="{table}")',
+        )
+    if kind == 2:
+        check = f"length(name) < {n + 100}"
+        up = f'    op.create_check_constraint("ck_{table}_{n}", "{table}", "{check}")'
+        down = f'    op.drop_constraint("ck_{table}_{n}", "{table}", type_="check")'
+        return f"check on {table}", up, down
+    if kind == 3:
+        up = (
+            f'    op.add_column("{table}", sa.Column("v{n}", sa.String(20), nullable=True))\n'
+            f'    op.alter_column("{table}", "v{n}", type_=sa.String(40))'
+        )
+        return f"add and widen {table}.v{n}", up, f'    op.drop_column("{table}", "v{n}")'
+    up = f"    op.execute(\"COMMENT ON COLUMN {table}.c{n - 4 * TABLES} IS 'rev {n}'\")"
+    down = f'    op.execute("COMMENT ON COLUMN {table}.c{n - 4 * TABLES} IS NULL")'
+    return f"comment {table}.c{n - 4 * TABLES}", up, down
+
+
+def write_project(dest: Path, revisions: int) -> Path:
+    """Write the project into `dest` and return it."""
+    versions = dest / "migrations" / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    (dest / "alembic.ini").write_text(ALEMBIC_INI)
+    (dest / "migrations" / "env.py").write_text(ENV_PY)
+    down: str | None = None
+    for index in range(revisions):
+        rev = f"{index + 1:012x}"
+        message, up, downgrade = _step(index)
+        text = REVISION.format(
+            message=message,
+            rev=rev,
+            down=down,
+            down_repr=repr(down),
+            upgrade=up,
+            downgrade=downgrade,
+        )
+        (versions / f"{rev}_r{index + 1}.py").write_text(text)
+        down = rev
+    return dest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("dest", type=Path)
+    parser.add_argument("--revisions", type=int, default=200)
+    args = parser.parse_args()
+    print(write_project(args.dest, args.revisions))
+
+
+if __name__ == "__main__":
+    main()
