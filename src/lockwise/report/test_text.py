@@ -48,7 +48,8 @@ def _problem(step: StepResult) -> RenderableType:
     if step.failure:
         failure = step.failure
         where = f"{failure.file}:{failure.line}" if failure.line else failure.file
-        lines.append(Text(f"  {failure.direction} failed at {where}", style="red"))
+        what = "upgrading again" if step.up_again == "failed" else failure.direction
+        lines.append(Text(f"  {what} failed at {where}", style="red"))
         if failure.sql:
             lines.append(Text(f"  SQL: {failure.sql}"))
         lines.append(Text(f"  PostgreSQL: {failure.error}"))
@@ -68,6 +69,8 @@ def _drift(drift: Drift | None) -> RenderableType:
         return Text(
             "\nmodels vs schema: not compared (the history did not reach its head)", style="dim"
         )
+    if drift.error:
+        return Text(f"\nmodels vs schema: {drift.reason}: {drift.error}", style="bold red")
     if not drift.checked:
         return Text(f"\nmodels vs schema: not compared ({drift.reason})", style="yellow")
     if drift.ok:
@@ -78,8 +81,11 @@ def _drift(drift: Drift | None) -> RenderableType:
 
 def _verdict(report: TestReport) -> Text:
     failed = sum(1 for step in report.steps if not step.ok)
+    not_run = sum(1 for step in report.steps if step.up == "skipped")
     total = len(report.steps)
-    summary = f"{total} revisions: {total - failed} passed, {failed} failed"
+    summary = f"{total} revisions: {total - failed - not_run} passed, {failed} failed"
+    if not_run:
+        summary += f", {not_run} not run"
     if report.drift is not None and not report.drift.ok:
         summary += "; models differ from the schema"
     style = "bold green" if report.ok else "bold red"

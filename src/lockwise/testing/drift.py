@@ -13,8 +13,10 @@ from typing import Any
 from alembic.autogenerate import produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
 
+from lockwise.errors import LockwiseError
 from lockwise.project import Project
 from lockwise.testing.runner import check_database, driver_url
+from lockwise.urls import redact_text
 
 
 @dataclass(frozen=True)
@@ -24,11 +26,12 @@ class Drift:
     checked: bool
     ops: tuple[str, ...] = ()
     reason: str = ""
+    error: str = ""
 
     @property
     def ok(self) -> bool:
-        """True when the models match the schema (or there is nothing to compare)."""
-        return not self.ops
+        """True when the models match the schema (or env.py declares no models)."""
+        return not self.ops and not self.error
 
 
 def compare_models(project: Project, url: str) -> Drift:
@@ -41,7 +44,13 @@ def compare_models(project: Project, url: str) -> Drift:
         found.append(_drift(context))
         return []
 
-    project.run_env(driver_url(project, url), compare)
+    try:
+        project.run_env(driver_url(project, url), compare)
+    except LockwiseError:
+        raise
+    except Exception as error:
+        text = redact_text(f"{type(error).__name__}: {error}".splitlines()[0], url)
+        return Drift(checked=False, reason="the comparison failed", error=text)
     return found[0] if found else Drift(checked=False, reason="env.py did not run migrations")
 
 
@@ -52,7 +61,10 @@ def _drift(context: MigrationContext) -> Drift:
     script = produce_migrations(context, metadata)
     if script.upgrade_ops is None or script.upgrade_ops.is_empty():
         return Drift(checked=True)
-    code = render_python_code(script.upgrade_ops, migration_context=context)
+    # A context of its own: rendering with env.py's makes Alembic look for
+    # target_metadata where only the autogenerate command puts it.
+    renderer = MigrationContext.configure(dialect=context.dialect)
+    code = render_python_code(script.upgrade_ops, migration_context=renderer)
     return Drift(checked=True, ops=tuple(_op_lines(code)))
 
 
