@@ -70,10 +70,11 @@ class Project:
         except ValueError:
             return str(path)
 
-    def run_env(self, url: str, fn: StepFunction, destination: str | None = None) -> None:
+    def run_env(self, url: str, fn: StepFunction, **options: Any) -> None:
         """Run the project's env.py against `url`, with `fn` choosing the migration steps.
 
         The URL is handed over the way Alembic's recipes expect: as `sqlalchemy.url`.
+        `options` are defaults for `context.configure` (env.py's own arguments win).
         """
         self.config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         # env.py usually configures logging from alembic.ini onto sys.stderr; keep
@@ -82,9 +83,14 @@ class Project:
         with (
             contextlib.redirect_stdout(quiet),
             contextlib.redirect_stderr(quiet),
-            EnvironmentContext(self.config, self.script, fn=fn, destination_rev=destination),
+            EnvironmentContext(self.config, self.script, fn=fn, **options),
         ):
             self.script.run_env()
+
+    @property
+    def env_py(self) -> Path:
+        """The project's env.py."""
+        return Path(self.script.env_py_location)
 
     def upgrade_step(self, revision_id: str) -> MigrationStep:
         """The Alembic step that applies one revision."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -61,28 +61,32 @@ def test_clone_works_while_someone_is_connected_to_the_template(pg_server: Serve
 
 
 def test_sweep_drops_databases_of_dead_processes_only(pg_server: Server) -> None:
-    mine = create_database(pg_server)
-    orphan = create_database(pg_server)
-    dead = subprocess.run(
+    with scratch_database(pg_server) as mine:
+        orphan = create_database(pg_server)
+        _pretend_created_by(pg_server, orphan.name, _a_dead_pid())
+        swept = sweep(pg_server)
+        assert orphan.name in swept and mine.name not in swept
+        assert mine.name in list_scratch(pg_server)
+
+
+def _a_dead_pid() -> int:
+    child = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.strip()
-    comment = f"lockwise scratch: host={os.uname().nodename} pid={dead}"
-    with pg_server.connect() as conn:
+    )
+    return int(child.stdout)
+
+
+def _pretend_created_by(server: Server, name: str, pid: int) -> None:
+    comment = f"lockwise scratch: host={socket.gethostname()} pid={pid}"
+    with server.connect() as conn:
         conn.execute(
             sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                sql.Identifier(orphan.name), sql.Literal(comment)
+                sql.Identifier(name), sql.Literal(comment)
             )
         )
-    swept = sweep(pg_server)
-    assert orphan.name in swept and mine.name not in swept
-    sweep_mine = ScratchSession(pg_server)
-    with sweep_mine:
-        pass
-    with pg_server.connect() as conn:
-        conn.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(mine.name)))
 
 
 def test_ctrl_c_during_lockwise_test_leaves_no_scratch_database(server_env: Server) -> None:

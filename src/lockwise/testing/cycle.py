@@ -25,7 +25,13 @@ import psycopg
 from lockwise.database.catalog import Catalog, diff, snapshot
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.project import Project, Revision
-from lockwise.testing.runner import Direction, MigrationFailure, StepFailed, run_step
+from lockwise.testing.runner import (
+    Direction,
+    MigrationFailure,
+    StepFailed,
+    check_target,
+    run_step,
+)
 
 Outcome = Literal["ok", "failed", "skipped", "empty", "irreversible", "trace", "differs"]
 Progress = Callable[[int, int, Revision], None]
@@ -69,6 +75,7 @@ class _Work:
     checkpoint: ScratchDatabase | None = None
     since_checkpoint: list[Revision] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
+    checkpoint_every: int = CHECKPOINT_EVERY
     _conn: psycopg.Connection[Any] | None = None
 
     def snapshot(self) -> Catalog:
@@ -92,7 +99,7 @@ class _Work:
         """Record a clean upgrade of `revision`; clone a checkpoint now and then."""
         self.schema = schema
         self.since_checkpoint.append(revision)
-        if len(self.since_checkpoint) >= CHECKPOINT_EVERY:
+        if len(self.since_checkpoint) >= self.checkpoint_every:
             self.close()
             old, self.checkpoint = self.checkpoint, self.session.create(self.database)
             self.since_checkpoint = []
@@ -110,11 +117,15 @@ class _Work:
 
 
 def run_cycle(
-    project: Project, session: ScratchSession, progress: Progress | None = None
+    project: Project,
+    session: ScratchSession,
+    progress: Progress | None = None,
+    checkpoint_every: int = CHECKPOINT_EVERY,
 ) -> tuple[list[StepResult], ScratchDatabase]:
     """Cycle every revision; return the results and the database at the last clean state."""
     database = session.create()
-    work = _Work(project, session, database, Catalog(items=()))
+    check_target(project, database.url)
+    work = _Work(project, session, database, Catalog(items=()), checkpoint_every=checkpoint_every)
     work.schema = work.snapshot()
     results = []
     try:

@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 
 from lockwise.errors import LockwiseError
 from lockwise.project import Project
-from lockwise.testing.runner import check_database, driver_url
+from lockwise.testing.runner import check_database, database_name, driver_url
 from lockwise.urls import redact_text
 
 
@@ -37,7 +37,7 @@ class Drift:
 def compare_models(project: Project, url: str) -> Drift:
     """Compare env.py's `target_metadata` with the schema of the database at `url`."""
     found: list[Drift] = []
-    expected = url.rsplit("/", 1)[1].split("?", 1)[0]
+    expected = database_name(url)
 
     def compare(_rev: Any, context: MigrationContext) -> list[Any]:
         check_database(context, expected, url)

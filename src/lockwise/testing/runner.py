@@ -54,7 +54,7 @@ def run_step(project: Project, url: str, revision: Revision, direction: Directio
         if direction == "upgrade"
         else project.downgrade_step(revision.id)
     )
-    expected = url.rsplit("/", 1)[1].split("?", 1)[0]
+    expected = database_name(url)
 
     def steps(_rev: Any, context: MigrationContext) -> list[Any]:
         check_database(context, expected, url)
@@ -66,6 +66,37 @@ def run_step(project: Project, url: str, revision: Revision, direction: Directio
         raise
     except Exception as error:
         raise StepFailed(explain(project, revision, direction, error, url)) from error
+
+
+def check_target(project: Project, url: str) -> None:
+    """Run env.py once without migrating, to be sure it connects to the database at `url`.
+
+    `dont_mutate` keeps Alembic from creating its version table before lockwise can
+    look at where env.py connected.
+
+    Raises:
+        BadInput: env.py connected somewhere else.
+    """
+    expected = database_name(url)
+
+    def look(_rev: Any, context: MigrationContext) -> list[Any]:
+        check_database(context, expected, url)
+        return []
+
+    try:
+        project.run_env(driver_url(project, url), look, dont_mutate=True)
+    except LockwiseError:
+        raise
+    except Exception as error:
+        raise BadInput(
+            f"{project.relative(project.env_py)}: env.py failed: "
+            f"{redact_text(_message(error), url)}"
+        ) from None
+
+
+def database_name(url: str) -> str:
+    """The database a libpq URL names."""
+    return url.rsplit("/", 1)[1].split("?", 1)[0]
 
 
 def check_database(context: MigrationContext, expected: str, url: str) -> None:

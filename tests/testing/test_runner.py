@@ -1,0 +1,29 @@
+"""Running one Alembic step: lockwise migrates only the scratch database it created."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lockwise.database.server import Server
+
+PROJECT = Path(__file__).parents[1] / "projects" / "env_ignores_url"
+
+
+def test_env_py_connecting_elsewhere_is_refused_before_migrating(server_env: Server) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lockwise", "test", str(PROJECT)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "env.py connected to database 'postgres', not to the scratch database" in done.stderr
+    with server_env.connect() as conn:
+        leftovers = conn.execute(
+            "SELECT to_regclass('lockwise_canary'), to_regclass('alembic_version')"
+        ).fetchone()
+    assert leftovers == (None, None)
