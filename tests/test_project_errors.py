@@ -93,6 +93,12 @@ def test_revision_cycle_is_refused(server_env: Server) -> None:
     assert "cycle" in refused("revision_cycle", server_env).lower()
 
 
+def test_env_py_that_fails_to_import_is_refused(server_env: Server) -> None:
+    message = refused("broken_env", server_env)
+    assert "migrations/env.py: env.py failed" in message
+    assert "No module named 'myapp'" in message
+
+
 def test_two_heads_name_both_heads_and_the_merge_command(server_env: Server) -> None:
     message = refused("two_heads", server_env)
     assert "1b2c3d4e0002" in message and "1b2c3d4e0003" in message

@@ -22,6 +22,7 @@ from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext, MigrationStep
 from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
+from sqlalchemy.engine import Connection
 
 from lockwise.errors import BrokenMigration, ProjectNotFound, RevisionGraphError
 
@@ -70,13 +71,21 @@ class Project:
         except ValueError:
             return str(path)
 
-    def run_env(self, url: str, fn: StepFunction, **options: Any) -> None:
+    def run_env(
+        self, url: str, fn: StepFunction, connection: Connection | None = None, **options: Any
+    ) -> None:
         """Run the project's env.py against `url`, with `fn` choosing the migration steps.
 
-        The URL is handed over the way Alembic's recipes expect: as `sqlalchemy.url`.
-        `options` are defaults for `context.configure` (env.py's own arguments win).
+        The database is handed over the ways Alembic's recipes expect: as
+        `sqlalchemy.url`, and, when given, as an open `config.attributes["connection"]`
+        (the cookbook's connection sharing). `options` are defaults for
+        `context.configure` (env.py's own arguments win).
         """
         self.config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+        if connection is None:
+            self.config.attributes.pop("connection", None)
+        else:
+            self.config.attributes["connection"] = connection
         # env.py usually configures logging from alembic.ini onto sys.stderr; keep
         # Alembic's INFO lines out of lockwise's own output.
         quiet = io.StringIO()

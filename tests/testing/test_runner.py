@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from lockwise.database.server import Server
+from lockwise.project import load_project
+from lockwise.testing.runner import accepts_connection
 
 PROJECT = Path(__file__).parents[1] / "projects" / "env_ignores_url"
 
@@ -27,3 +29,15 @@ def test_env_py_connecting_elsewhere_is_refused_before_migrating(server_env: Ser
             "SELECT to_regclass('lockwise_canary'), to_regclass('alembic_version')"
         ).fetchone()
     assert leftovers == (None, None)
+
+
+def test_env_py_following_the_connection_recipe_gets_a_shared_connection(
+    scratch_url: str,
+) -> None:
+    backend = load_project(Path(__file__).parents[2] / "examples" / "backend")
+    assert accepts_connection(backend, scratch_url) is True
+
+
+def test_env_py_building_its_own_engine_gets_the_url_only(scratch_url: str) -> None:
+    project = load_project(Path(__file__).parents[1] / "projects" / "clean_history")
+    assert accepts_connection(project, scratch_url) is False

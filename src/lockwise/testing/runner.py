@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from lockwise.errors import BadInput, LockwiseError
 from lockwise.project import Project, Revision
@@ -42,8 +45,17 @@ class StepFailed(LockwiseError):
         self.failure = failure
 
 
-def run_step(project: Project, url: str, revision: Revision, direction: Direction) -> None:
+def run_step(
+    project: Project,
+    url: str,
+    revision: Revision,
+    direction: Direction,
+    connection: Connection | None = None,
+) -> None:
     """Apply (upgrade) or revert (downgrade) exactly one revision on the database at `url`.
+
+    With `connection` (open on that database), env.py gets it as
+    `config.attributes["connection"]`; use it only when `accepts_connection` said yes.
 
     Raises:
         StepFailed: the migration raised.
@@ -61,11 +73,43 @@ def run_step(project: Project, url: str, revision: Revision, direction: Directio
         return [step]
 
     try:
-        project.run_env(driver_url(project, url), steps)
+        project.run_env(driver_url(project, url), steps, connection)
     except LockwiseError:
         raise
     except Exception as error:
         raise StepFailed(explain(project, revision, direction, error, url)) from error
+    finally:
+        if connection is not None and connection.in_transaction():
+            # What leaving env.py's own `with engine.connect()` block would do.
+            connection.rollback()
+
+
+def shared_connection(url: str) -> Connection:
+    """Open a connection to hand to env.py (psycopg, sync, no pool)."""
+    engine = create_engine(sqlalchemy_url(url, "psycopg"), poolclass=NullPool)
+    return engine.connect()
+
+
+def accepts_connection(project: Project, url: str) -> bool:
+    """True when env.py migrates on a connection handed to it in `config.attributes`.
+
+    Many env.py files follow Alembic's cookbook and use `config.attributes["connection"]`
+    when it is set; handing them one open connection saves a server backend and
+    SQLAlchemy's dialect setup per step. Others ignore it, or expect an Engine: for
+    them lockwise hands over the URL only.
+    """
+    seen: list[bool] = []
+    with shared_connection(url) as connection:
+
+        def look(_rev: Any, context: MigrationContext) -> list[Any]:
+            seen.append(context.connection is connection)
+            return []
+
+        try:
+            project.run_env(driver_url(project, url), look, connection, dont_mutate=True)
+        except Exception:
+            return False
+    return seen == [True]
 
 
 def check_target(project: Project, url: str) -> None:
