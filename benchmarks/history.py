@@ -75,6 +75,25 @@ def run_migrations_online() -> None:
 run_migrations_online()
 """
 
+# Alembic's generic template as `alembic init` writes it: the URL, and nothing else.
+PLAIN_ENV_PY = """from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+
+connectable = engine_from_config(
+    config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
+)
+with connectable.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+"""
+
 REVISION = '''"""{message}
 
 Revision ID: {rev}
@@ -140,12 +159,16 @@ def _step(index: int) -> tuple[str, str, str]:
     return f"comment {table}.c{n - 4 * TABLES}", up, down
 
 
-def write_project(dest: Path, revisions: int) -> Path:
-    """Write the project into `dest` and return it."""
+def write_project(dest: Path, revisions: int, connection_recipe: bool = True) -> Path:
+    """Write the project into `dest` and return it.
+
+    With `connection_recipe`, env.py also takes a connection handed to it in
+    `config.attributes` (as pytest-alembic needs); without, it only reads the URL.
+    """
     versions = dest / "migrations" / "versions"
     versions.mkdir(parents=True, exist_ok=True)
     (dest / "alembic.ini").write_text(ALEMBIC_INI)
-    (dest / "migrations" / "env.py").write_text(ENV_PY)
+    (dest / "migrations" / "env.py").write_text(ENV_PY if connection_recipe else PLAIN_ENV_PY)
     down: str | None = None
     for index in range(revisions):
         rev = f"{index + 1:012x}"
@@ -167,8 +190,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--revisions", type=int, default=200)
+    parser.add_argument("--url-only", action="store_true", help="env.py ignores attributes")
     args = parser.parse_args()
-    print(write_project(args.dest, args.revisions))
+    print(write_project(args.dest, args.revisions, connection_recipe=not args.url_only))
 
 
 if __name__ == "__main__":
