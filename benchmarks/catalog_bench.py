@@ -12,12 +12,11 @@ import argparse
 import os
 import secrets
 import statistics
-import time
-from collections.abc import Callable
 
 import psycopg
 from psycopg import sql
 from sqlalchemy import MetaData, create_engine
+from timing import time_runs
 
 from lockwise.database.catalog import snapshot
 from lockwise.urls import sqlalchemy_url, with_database
@@ -42,16 +41,6 @@ def build_schema(url: str, tables: int) -> None:
     """Create the synthetic tables in the database at `url`, in one transaction."""
     with psycopg.connect(url) as conn:
         conn.execute("".join(table_ddl(index) for index in range(tables)))
-
-
-def time_runs(work: Callable[[], object], runs: int) -> list[float]:
-    """Return the wall-clock seconds of `runs` calls of `work`."""
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - start)
-    return seconds
 
 
 def time_snapshot(url: str, runs: int) -> list[float]:

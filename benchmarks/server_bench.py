@@ -28,6 +28,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from timing import time_runs
 
 from lockwise.database.scratch import create_database, drop_database, new_name
 from lockwise.database.server import DATA_DIR_ENV, Server, open_server
@@ -40,16 +41,6 @@ def lockwise_bin() -> str:
     """Return the `lockwise` console script of the running interpreter's environment."""
     beside = Path(sys.executable).parent / "lockwise"
     return str(beside) if beside.exists() else shutil.which("lockwise") or "lockwise"
-
-
-def time_runs(work: Callable[[], object], runs: int) -> list[float]:
-    """Return the wall-clock seconds of `runs` calls of `work`."""
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - start)
-    return seconds
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> None:
