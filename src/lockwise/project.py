@@ -6,7 +6,6 @@ public API (`Config`, `ScriptDirectory`, `EnvironmentContext`, `MigrationStep`).
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import tomllib
@@ -15,7 +14,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
@@ -25,6 +24,13 @@ from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 
 from lockwise.errors import BrokenMigration, ProjectNotFound, RevisionGraphError
+from lockwise.revision_files import (
+    declared_revisions,
+    down_revision_ids,
+    functions,
+    is_empty,
+    source,
+)
 
 IRREVERSIBLE_MARKER = "lockwise: irreversible"
 
@@ -230,71 +236,26 @@ def _one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
-def _declared_revisions(script: ScriptDirectory) -> dict[str, list[Path]]:
-    found: dict[str, list[Path]] = {}
-    for folder in _version_folders(script):
-        for path in sorted(Path(folder).rglob("*.py")):
-            revision_id = _assigned_string(path, "revision")
-            if revision_id:
-                found.setdefault(revision_id, []).append(path)
-    return found
-
-
 def _version_folders(script: ScriptDirectory) -> list[Path]:
     configured = [Path(location) for location in script.version_locations]
     return configured or [Path(script.dir) / "versions"]
 
 
-def _assigned_string(path: Path, name: str) -> str | None:
-    try:
-        tree = ast.parse(path.read_text())
-    except (SyntaxError, UnicodeDecodeError):
-        return None
-    for node in tree.body:
-        targets = _assignment_targets(node)
-        value = getattr(node, "value", None)
-        if name in targets and isinstance(value, ast.Constant) and isinstance(value.value, str):
-            return value.value
-    return None
-
-
-def _assignment_targets(node: ast.stmt) -> list[str]:
-    if isinstance(node, ast.Assign):
-        return [t.id for t in node.targets if isinstance(t, ast.Name)]
-    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return [node.target.id]
-    return []
-
-
 def _duplicate_message(script: ScriptDirectory, revision_id: str) -> str:
-    files = _declared_revisions(script).get(revision_id, [])
+    files = declared_revisions(_version_folders(script)).get(revision_id, [])
     names = ", ".join(p.name for p in files) or str(script.dir)
     return f"revision id {revision_id} is declared by more than one file: {names}"
 
 
 def _missing_message(script: ScriptDirectory, missing: str) -> str:
-    for revision_id, paths in _declared_revisions(script).items():
+    for revision_id, paths in declared_revisions(_version_folders(script)).items():
         for path in paths:
-            if missing in _down_revision_ids(path):
+            if missing in down_revision_ids(path):
                 return (
                     f"{path.name}: revision {revision_id} names down_revision {missing},"
                     " which no migration declares"
                 )
     return f"a down_revision names {missing}, which no migration declares"
-
-
-def _down_revision_ids(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    for node in tree.body:
-        if "down_revision" in _assignment_targets(node):
-            value = getattr(node, "value", None)
-            constants = ast.walk(value) if value is not None else iter(())
-            return {c.value for c in constants if isinstance(c, ast.Constant) and _is_str(c.value)}
-    return set()
-
-
-def _is_str(value: object) -> TypeGuard[str]:
-    return isinstance(value, str)
 
 
 def _check_heads(revisions: list[Revision], heads: tuple[str, ...]) -> None:
@@ -315,16 +276,16 @@ def _check_heads(revisions: list[Revision], heads: tuple[str, ...]) -> None:
 
 def _revision(script: Script) -> Revision:
     path = Path(script.path)
-    functions = _functions(path)
-    downgrade = functions.get("downgrade")
+    found = functions(path)
+    downgrade = found.get("downgrade")
     return Revision(
         id=script.revision,
         down=_as_tuple(script.down_revision),
         message=(script.doc or "").strip().splitlines()[0] if script.doc else "",
         path=path,
-        upgrade_empty=_is_empty(functions.get("upgrade")),
-        downgrade_empty=_is_empty(downgrade),
-        irreversible=downgrade is not None and IRREVERSIBLE_MARKER in _source(path, downgrade),
+        upgrade_empty=is_empty(found.get("upgrade")),
+        downgrade_empty=is_empty(downgrade),
+        irreversible=downgrade is not None and IRREVERSIBLE_MARKER in source(path, downgrade),
         branch_labels=tuple(sorted(script.branch_labels)),
     )
 
@@ -333,26 +294,3 @@ def _as_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _functions(path: Path) -> dict[str, ast.FunctionDef]:
-    tree = ast.parse(path.read_text())
-    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-
-
-def _is_empty(function: ast.FunctionDef | None) -> bool:
-    """True when the function is missing or does nothing: pass, ..., a docstring, a raise."""
-    if function is None:
-        return True
-    return all(_does_nothing(statement) for statement in function.body)
-
-
-def _does_nothing(statement: ast.stmt) -> bool:
-    if isinstance(statement, ast.Pass | ast.Raise):
-        return True
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-
-
-def _source(path: Path, function: ast.FunctionDef) -> str:
-    lines = path.read_text().splitlines()
-    return "\n".join(lines[function.lineno - 1 : function.end_lineno])

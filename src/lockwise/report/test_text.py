@@ -83,7 +83,8 @@ def _verdict(report: TestReport) -> Text:
     failed = sum(1 for step in report.steps if not step.ok)
     not_run = sum(1 for step in report.steps if step.up == "skipped")
     total = len(report.steps)
-    summary = f"{total} revisions: {total - failed - not_run} passed, {failed} failed"
+    noun = "revision" if total == 1 else "revisions"
+    summary = f"{total} {noun}: {total - failed - not_run} passed, {failed} failed"
     if not_run:
         summary += f", {not_run} not run"
     if report.drift is not None and not report.drift.ok:

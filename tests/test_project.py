@@ -1,0 +1,76 @@
+"""Loading an Alembic project: where its configuration lives, and what each file says."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lockwise.database.server import Server
+from lockwise.project import load_project
+
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def test_pyproject_alembic_section_is_a_project() -> None:
+    project = load_project(PROJECTS / "pyproject_config")
+    assert [r.id for r in project.revisions] == ["77aa88bb0001"]
+
+
+def test_alembic_ini_path_is_accepted_as_well_as_its_folder() -> None:
+    project = load_project(PROJECTS / "clean_history" / "alembic.ini")
+    assert project.root == PROJECTS / "clean_history"
+    assert len(project.revisions) == 3
+
+
+def test_revisions_come_in_order_from_base() -> None:
+    project = load_project(PROJECTS / "clean_history")
+    assert [r.down for r in project.revisions] == [(), ("a1c3e5f70001",), ("a1c3e5f70002",)]
+
+
+def test_pass_downgrade_is_read_as_empty() -> None:
+    revisions = load_project(PROJECTS / "pass_downgrade").revisions
+    assert [r.downgrade_empty for r in revisions] == [False, True, False]
+
+
+def test_irreversible_marker_is_read_from_the_downgrade() -> None:
+    revisions = load_project(PROJECTS / "irreversible_marked").revisions
+    assert [(r.downgrade_empty, r.irreversible) for r in revisions] == [
+        (False, False),
+        (True, True),
+    ]
+
+
+def test_declared_irreversible_downgrade_passes_as_irreversible(server_env: Server) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lockwise",
+            "test",
+            "--format",
+            "json",
+            str(PROJECTS / "irreversible_marked"),
+        ],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, done.stderr
+    assert [r["down"] for r in report["revisions"]] == ["ok", "irreversible"]
+
+
+def test_pyproject_project_passes_lockwise_test(server_env: Server) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lockwise", "test", str(PROJECTS / "pyproject_config")],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 revision: 1 passed, 0 failed" in done.stdout
