@@ -27,6 +27,7 @@ PROJECT = click.argument(
     "project", type=click.Path(path_type=Path), default=Path("."), required=False
 )
 INTERNAL_ERROR = 70  # EX_SOFTWARE from sysexits.h
+LOG_WIDTH = 120
 
 URL = click.option(
     "--url",
@@ -61,8 +62,16 @@ def test(project: Path, url: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(test_json.render(report))
     else:
-        Console().print(test_text.render(report))
+        _console().print(test_text.render(report))
     sys.exit(0 if report.ok else 1)
+
+
+def _console() -> Console:
+    # A CI log is no 80-column terminal: give the summary table room unless told.
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=LOG_WIDTH)
+    return console
 
 
 @cli.group()

@@ -24,6 +24,8 @@ from lockwise.testing.drift import Drift, compare_models
 class TestReport:
     """What `lockwise test` found."""
 
+    __test__ = False  # not a pytest test class, despite its name
+
     project: str
     postgres: str
     heads: tuple[str, ...]

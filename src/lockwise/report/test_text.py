@@ -24,8 +24,11 @@ def render(report: TestReport) -> RenderableType:
 
 def _table(report: TestReport) -> Table:
     table = Table(title=f"lockwise test {report.project} on PostgreSQL {report.postgres}")
-    for heading in ("revision", "message", "up", "down", "no trace", "up again", "time"):
-        table.add_column(heading, justify="right" if heading == "time" else "left")
+    table.add_column("revision", no_wrap=True)
+    table.add_column("message", overflow="fold")
+    for heading in ("up", "down", "no trace", "up again"):
+        table.add_column(heading, no_wrap=True)
+    table.add_column("time", justify="right", no_wrap=True)
     for step in report.steps:
         table.add_row(
             step.revision,
@@ -45,17 +48,23 @@ def _problem(step: StepResult) -> RenderableType:
     lines: list[RenderableType] = [title]
     if step.note:
         lines.append(Text(f"  {step.note}"))
-    if step.failure:
-        failure = step.failure
-        where = f"{failure.file}:{failure.line}" if failure.line else failure.file
-        what = "upgrading again" if step.up_again == "failed" else failure.direction
-        lines.append(Text(f"  {what} failed at {where}", style="red"))
-        if failure.sql:
-            lines.append(Text(f"  SQL: {failure.sql}"))
-        lines.append(Text(f"  PostgreSQL: {failure.error}"))
     lines += _listing("  downgrade leaves a trace:", step.trace)
     lines += _listing("  upgrading again gives another schema:", step.up_again_diff)
+    if step.failure:
+        lines += _failure(step)
     return Group(*lines)
+
+
+def _failure(step: StepResult) -> list[RenderableType]:
+    assert step.failure is not None
+    failure = step.failure
+    where = f"{failure.file}:{failure.line}" if failure.line else failure.file
+    what = "upgrading again" if step.up_again == "failed" else failure.direction
+    lines: list[RenderableType] = [Text(f"  {what} failed at {where}", style="red")]
+    if failure.sql:
+        lines.append(Text(f"  SQL: {failure.sql}"))
+    lines.append(Text(f"  PostgreSQL: {failure.error}" if failure.sql else f"  {failure.error}"))
+    return lines
 
 
 def _listing(heading: str, items: tuple[str, ...]) -> list[RenderableType]:
@@ -88,6 +97,6 @@ def _verdict(report: TestReport) -> Text:
     if not_run:
         summary += f", {not_run} not run"
     if report.drift is not None and not report.drift.ok:
-        summary += "; models differ from the schema"
+        summary += "; the models differ from the schema"
     style = "bold green" if report.ok else "bold red"
-    return Text(f"\n{summary} in {report.seconds:.1f} s", style=style)
+    return Text(f"\n{summary} ({report.seconds:.1f} s)", style=style)

@@ -1,0 +1,86 @@
+"""The `lockwise test` renderers, as snapshots: what a user reads in a terminal or in CI.
+
+Set LOCKWISE_UPDATE_SNAPSHOTS=1 to rewrite the snapshot files after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from rich.console import Console
+
+from lockwise.commands import TestReport
+from lockwise.report import test_json, test_text
+from lockwise.testing.cycle import StepResult
+from lockwise.testing.drift import Drift
+from lockwise.testing.runner import MigrationFailure
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+CLEAN = StepResult("a1", "create orders", "versions/a1.py", "ok", "ok", "ok", "ok", 0.012)
+TRACE = StepResult(
+    "b2",
+    "index orders.placed_at",
+    "versions/b2.py",
+    "ok",
+    "ok",
+    "trace",
+    "failed",
+    0.034,
+    trace=("index ix_orders_placed_at: added",),
+    failure=MigrationFailure(
+        "b2",
+        "upgrade",
+        "versions/b2.py",
+        16,
+        "CREATE INDEX ix_orders_placed_at ON orders (placed_at)",
+        'relation "ix_orders_placed_at" already exists',
+    ),
+)
+NOT_RUN = StepResult(
+    "c3",
+    "add orders.note",
+    "versions/c3.py",
+    "skipped",
+    note="not run: it follows b2, which failed",
+)
+
+
+def report(*steps: StepResult, drift: Drift | None) -> TestReport:
+    return TestReport("shop", "18.1", ("c3",), steps, drift, seconds=0.5)
+
+
+def rendered(result: TestReport) -> str:
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(test_text.render(result))
+    return console.export_text()
+
+
+def matches_snapshot(name: str, text: str) -> bool:
+    path = SNAPSHOTS / name
+    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
+        path.write_text(text)
+    return path.read_text() == text
+
+
+def test_clean_run_reads_as_all_passed() -> None:
+    text = rendered(report(CLEAN, drift=Drift(checked=True)))
+    assert matches_snapshot("test_clean.txt", text)
+
+
+def test_trace_failure_and_skipped_revision_are_explained() -> None:
+    text = rendered(report(CLEAN, TRACE, NOT_RUN, drift=None))
+    assert matches_snapshot("test_trace.txt", text)
+
+
+def test_drift_is_shown_as_the_ops_autogenerate_would_write() -> None:
+    ops = ("op.add_column('members', sa.Column('nickname', sa.String(length=40)))",)
+    text = rendered(report(CLEAN, drift=Drift(checked=True, ops=ops)))
+    assert matches_snapshot("test_drift.txt", text)
+
+
+def test_json_report_is_stable() -> None:
+    text = test_json.render(report(CLEAN, TRACE, NOT_RUN, drift=None)) + "\n"
+    assert matches_snapshot("test_report.json", text)
