@@ -14,6 +14,7 @@ import pytest
 from lockwise.database.server import Server
 
 PROJECTS = Path(__file__).parents[1] / "projects"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "backend"
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +45,19 @@ def test_clean_history_with_a_concurrent_index_passes(server_env: Server) -> Non
     assert [r["ok"] for r in report["revisions"]] == [True, True, True]
     assert report["drift"] == {"checked": True, "ops": [], "reason": "", "error": ""}
     assert report["ok"] is True
+
+
+def test_example_backend_passes_with_a_merge_and_no_drift(server_env: Server) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lockwise", "test", "--format", "json", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
+    )
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["ok"], done.stdout[-3000:]
+    assert len(report["revisions"]) >= 10 and report["drift"]["checked"] is True
 
 
 def test_async_env_over_asyncpg_passes(server_env: Server) -> None:
