@@ -1,0 +1,106 @@
+"""Capture: every statement of a revision, its line, and what PostgreSQL measured for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lockwise.capture import Capture, Lock, Statement, capture
+from lockwise.database.scratch import ScratchDatabase, ScratchSession
+from lockwise.database.server import Server
+from lockwise.project import Project, load_project
+from lockwise.testing.runner import run_step
+
+PROJECT = Path(__file__).parent / "projects" / "capture_facts"
+
+
+@pytest.fixture
+def project() -> Project:
+    return load_project(PROJECT)
+
+
+@pytest.fixture
+def session(pg_server: Server) -> Iterator[ScratchSession]:
+    with ScratchSession(pg_server) as session:
+        yield session
+
+
+def at_revision(project: Project, session: ScratchSession, count: int) -> ScratchDatabase:
+    base = session.create()
+    for revision in project.revisions[:count]:
+        run_step(project, base.url, revision, "upgrade")
+    return base
+
+
+@pytest.fixture
+def mixed(project: Project, session: ScratchSession) -> Capture:
+    return capture(project, session, at_revision(project, session, 1), project.revisions[1])
+
+
+def on_line(result: Capture, line: int) -> Statement:
+    return next(s for s in result.statements if s.line == line)
+
+
+def test_each_statement_points_at_its_op_line(mixed: Capture) -> None:
+    assert [s.line for s in mixed.statements] == [15, 16, 17, 21, 22, 23, 24]
+    assert {s.file for s in mixed.statements} == {"migrations/versions/c0ffee000002_mixed_ddl.py"}
+
+
+def test_alembic_bookkeeping_is_left_out(mixed: Capture) -> None:
+    assert not [s for s in mixed.statements if "alembic_version" in s.sql]
+
+
+def test_an_earlier_exclusive_lock_does_not_hide_the_index_builds_share_lock(
+    mixed: Capture,
+) -> None:
+    assert on_line(mixed, 15).locks == (Lock("orders", "AccessExclusiveLock"),)
+    assert Lock("orders", "ShareLock") in on_line(mixed, 16).locks
+    assert Lock("orders", "AccessExclusiveLock") not in on_line(mixed, 16).locks
+
+
+def test_volatile_default_is_measured_as_a_rewrite(mixed: Capture) -> None:
+    statement = on_line(mixed, 17)
+    assert "orders" in statement.rewrites
+    assert Lock("orders", "AccessExclusiveLock") in statement.locks
+
+
+def test_check_constraint_is_measured_as_a_scan_without_rewrite(mixed: Capture) -> None:
+    statement = on_line(mixed, 21)
+    assert statement.scans == ("orders",) and statement.rewrites == ()
+
+
+def test_table_created_earlier_in_the_revision_is_known(mixed: Capture) -> None:
+    assert "refunds" in on_line(mixed, 23).created_before
+    assert "refunds" not in on_line(mixed, 22).created_before
+
+
+def test_bulk_insert_is_captured_with_its_rows_lock(mixed: Capture) -> None:
+    assert on_line(mixed, 24).locks == (Lock("refunds", "RowExclusiveLock"),)
+
+
+def test_autocommit_block_statement_is_not_transactional(
+    project: Project, session: ScratchSession
+) -> None:
+    base = at_revision(project, session, 2)
+    result = capture(project, session, base, project.revisions[2])
+    (statement,) = result.statements
+    assert statement.sql.startswith("CREATE INDEX CONCURRENTLY")
+    assert statement.transactional is False
+
+
+def test_downgrade_is_captured_too(project: Project, session: ScratchSession) -> None:
+    base = at_revision(project, session, 2)
+    result = capture(project, session, base, project.revisions[1], "downgrade")
+    assert result.statements[0].sql == "DROP TABLE refunds"
+    assert Lock("orders", "AccessExclusiveLock") in result.statements[-1].locks
+
+
+def test_capture_leaves_its_base_database_as_it_was(
+    project: Project, session: ScratchSession
+) -> None:
+    base = at_revision(project, session, 1)
+    capture(project, session, base, project.revisions[1])
+    result = capture(project, session, base, project.revisions[1])
+    assert result.failure is None and len(result.statements) == 7
