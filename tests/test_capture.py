@@ -90,6 +90,16 @@ def test_autocommit_block_statement_is_not_transactional(
     assert statement.transactional is False
 
 
+def test_concurrent_index_build_is_seen_holding_share_update_exclusive(
+    project: Project, session: ScratchSession
+) -> None:
+    base = at_revision(project, session, 2)
+    (statement,) = capture(project, session, base, project.revisions[2]).statements
+    assert statement.locks_measured is True
+    assert Lock("orders", "ShareUpdateExclusiveLock") in statement.locks
+    assert Lock("orders", "ShareLock") not in statement.locks
+
+
 def test_downgrade_is_captured_too(project: Project, session: ScratchSession) -> None:
     base = at_revision(project, session, 2)
     result = capture(project, session, base, project.revisions[1], "downgrade")

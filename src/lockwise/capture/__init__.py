@@ -1,0 +1,78 @@
+"""Run one revision on a scratch database and record what each statement did.
+
+Two passes over clones of the database at the preceding revision:
+
+1. Record. The revision runs through the project's own env.py, as `lockwise test`
+   runs it. A SQLAlchemy `before_cursor_execute` listener keeps every statement whose
+   call stack passes through the revision file (so Alembic's own bookkeeping and
+   introspection are left out) with the line of that file it came from, and whether
+   it ran inside a transaction or in an autocommit block.
+2. Measure. The recorded statements are replayed in order on a twin clone, each in a
+   transaction of its own, so a lock taken by an earlier statement cannot hide the
+   locks a later one needs. Inside that transaction, right after the statement:
+   its locks (`pg_locks` for this backend), the relations it rewrote (`relfilenode`
+   changed) and the tables it scanned (`pg_stat_xact_user_tables.seq_scan`).
+   Statements that ran outside a transaction (CONCURRENTLY) are replayed in
+   autocommit, and their locks are read while they wait for a blocker session
+   (`observe.py`); one that never waits keeps `locks_measured` false.
+
+The passes live in `record.py` and `measure.py`; this module joins them.
+"""
+
+from __future__ import annotations
+
+from lockwise.capture.facts import Capture, Lock, Recorded, Statement
+from lockwise.capture.measure import Facts, measure
+from lockwise.capture.record import record
+from lockwise.database.scratch import ScratchDatabase, ScratchSession
+from lockwise.project import Project, Revision
+from lockwise.testing.runner import Direction
+
+__all__ = ["Capture", "Lock", "Recorded", "Statement", "capture"]
+
+
+def capture(
+    project: Project,
+    session: ScratchSession,
+    base: ScratchDatabase,
+    revision: Revision,
+    direction: Direction = "upgrade",
+) -> Capture:
+    """Record and measure one step of `revision`, starting from the database `base`.
+
+    `base` is left as it was: both passes run on clones of it.
+    """
+    first = session.create(base)
+    try:
+        recorded, failure = record(project, first, revision, direction)
+    finally:
+        session.drop(first)
+    twin = session.create(base)
+    try:
+        facts = measure(twin, recorded) if failure is None else []
+    finally:
+        session.drop(twin)
+    statements = tuple(
+        _statement(project, revision, direction, item, fact)
+        for item, fact in zip(recorded, facts, strict=False)
+    )
+    return Capture(revision.id, direction, statements, failure)
+
+
+def _statement(
+    project: Project, revision: Revision, direction: Direction, item: Recorded, fact: Facts
+) -> Statement:
+    return Statement(
+        revision=revision.id,
+        direction=direction,
+        file=project.relative(revision.path),
+        line=item.line,
+        sql=item.sql.strip(),
+        transactional=item.transactional,
+        duration_ms=fact.duration_ms,
+        locks=fact.locks,
+        rewrites=fact.rewrites,
+        scans=fact.scans,
+        created_before=fact.created_before,
+        locks_measured=fact.locks_measured,
+    )

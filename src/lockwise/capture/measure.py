@@ -1,0 +1,165 @@
+"""Pass 2: replay recorded statements on a twin database and measure each one.
+
+Each statement runs in a transaction of its own, so a lock taken by an earlier
+statement cannot hide the locks a later one needs. Inside that transaction, right
+after the statement: its locks (`pg_locks` for this backend), the relations it
+rewrote (`relfilenode` changed) and the tables it scanned
+(`pg_stat_xact_user_tables.seq_scan`). Statements that ran outside a transaction
+(CONCURRENTLY) are replayed in autocommit, and their locks observed while they wait
+(see `observe.py`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from lockwise.capture.facts import Lock, Recorded
+from lockwise.capture.observe import observed_locks
+from lockwise.database.scratch import ScratchDatabase
+
+_USER_RELATIONS = """
+SELECT c.oid, CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname,
+       c.relfilenode
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I', 'S')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+"""
+_OWN_LOCKS = """
+SELECT relation, mode FROM pg_locks
+WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted
+"""
+_SCANS = """
+SELECT CASE WHEN schemaname = 'public' THEN '' ELSE schemaname || '.' END || relname
+FROM pg_stat_xact_user_tables WHERE seq_scan > 0
+"""
+
+
+def measure(database: ScratchDatabase, recorded: Sequence[Recorded]) -> list[Facts]:
+    """Replay `recorded` in order on `database`, one transaction each; return their facts."""
+    facts = []
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        created: set[str] = set()
+        existing = set(_relations(conn).values())
+        for statement in recorded:
+            facts.append(_replay(database.url, conn, statement, frozenset(created)))
+            created |= set(_relations(conn).values()) - existing
+    return facts
+
+
+@dataclass(frozen=True)
+class Facts:
+    duration_ms: float
+    locks: tuple[Lock, ...]
+    rewrites: tuple[str, ...]
+    scans: tuple[str, ...]
+    created_before: tuple[str, ...]
+    locks_measured: bool
+
+
+def _replay(
+    url: str, conn: psycopg.Connection[Any], statement: Recorded, created: frozenset[str]
+) -> Facts:
+    before = _relfilenodes(conn)
+    conn.autocommit = not statement.transactional
+    try:
+        return _measured(url, conn, statement, created, before)
+    except psycopg.Error:
+        # It ran in the recording pass, so it needed state a lone replay lacks (a SET
+        # LOCAL, a temporary table): keep the statement, without facts.
+        conn.rollback()
+        return Facts(0.0, (), (), (), tuple(sorted(created)), locks_measured=False)
+    finally:
+        conn.autocommit = True
+
+
+def _measured(
+    url: str,
+    conn: psycopg.Connection[Any],
+    statement: Recorded,
+    created: frozenset[str],
+    before: Mapping[int, tuple[str, int]],
+) -> Facts:
+    if not statement.transactional:
+        return _outside_transaction(url, conn, statement, created, before)
+    started = time.perf_counter()
+    _execute(conn, statement)
+    duration = (time.perf_counter() - started) * 1000
+    after = _relfilenodes(conn)
+    names = {oid: name for oid, (name, _) in (*before.items(), *after.items())}
+    locks, scans = _locks(conn, names), _scans(conn)
+    conn.commit()
+    return Facts(
+        duration_ms=round(duration, 3),
+        locks=locks,
+        rewrites=_rewritten(before, after),
+        scans=scans,
+        created_before=tuple(sorted(created)),
+        locks_measured=True,
+    )
+
+
+def _outside_transaction(
+    url: str,
+    conn: psycopg.Connection[Any],
+    statement: Recorded,
+    created: frozenset[str],
+    before: Mapping[int, tuple[str, int]],
+) -> Facts:
+    started = time.perf_counter()
+    seen = observed_locks(url, conn.info.backend_pid, lambda: _execute(conn, statement))
+    duration = time.perf_counter() - started - seen.held_s
+    after = _relfilenodes(conn)
+    names = {oid: name for oid, (name, _) in (*before.items(), *after.items())}
+    locks = {Lock(names[oid], mode) for oid, mode in seen.locks if oid in names}
+    return Facts(
+        duration_ms=round(duration * 1000, 3),
+        locks=tuple(sorted(locks, key=lambda lock: (lock.relation, lock.mode))),
+        rewrites=_rewritten(before, after),
+        scans=(),
+        created_before=tuple(sorted(created)),
+        locks_measured=seen.waited,
+    )
+
+
+def _execute(conn: psycopg.Connection[Any], statement: Recorded) -> None:
+    with conn.cursor() as cursor:
+        if statement.executemany:
+            cursor.executemany(statement.sql, statement.parameters)
+        else:
+            cursor.execute(statement.sql, statement.parameters)
+
+
+def _relations(conn: psycopg.Connection[Any]) -> dict[int, str]:
+    return {oid: name for oid, (name, _) in _relfilenodes(conn).items()}
+
+
+def _relfilenodes(conn: psycopg.Connection[Any]) -> dict[int, tuple[str, int]]:
+    rows = conn.execute(_USER_RELATIONS).fetchall()
+    return {int(oid): (str(name), int(node)) for oid, name, node in rows}
+
+
+def _locks(conn: psycopg.Connection[Any], names: Mapping[int, str]) -> tuple[Lock, ...]:
+    rows = conn.execute(_OWN_LOCKS).fetchall()
+    found = {Lock(names[int(oid)], str(mode)) for oid, mode in rows if int(oid) in names}
+    return tuple(sorted(found, key=lambda lock: (lock.relation, lock.mode)))
+
+
+def _scans(conn: psycopg.Connection[Any]) -> tuple[str, ...]:
+    return tuple(sorted(str(row[0]) for row in conn.execute(_SCANS).fetchall()))
+
+
+def _rewritten(
+    before: Mapping[int, tuple[str, int]], after: Mapping[int, tuple[str, int]]
+) -> tuple[str, ...]:
+    changed = {
+        after[oid][0]
+        for oid, (_, node) in before.items()
+        if oid in after and after[oid][1] != node and node != 0
+    }
+    return tuple(sorted(changed))

@@ -1,0 +1,80 @@
+"""Pass 1: run a revision through env.py and record the statements its file issued.
+
+A SQLAlchemy `before_cursor_execute` listener keeps every statement whose call stack
+passes through the revision file, so Alembic's own bookkeeping and introspection are
+left out, with the line of that file it came from and whether it ran inside a
+transaction or in an autocommit block.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from lockwise.capture.facts import Recorded
+from lockwise.database.scratch import ScratchDatabase
+from lockwise.project import Project, Revision
+from lockwise.testing.runner import (
+    Direction,
+    MigrationFailure,
+    StepFailed,
+    accepts_connection,
+    run_step,
+    shared_connection,
+)
+
+
+@contextmanager
+def recording(migration_file: Path) -> Iterator[list[Recorded]]:
+    """Collect the statements issued from `migration_file` while the block runs."""
+    target = str(migration_file.resolve())
+    recorded: list[Recorded] = []
+
+    def before(
+        conn: Connection, _cursor: Any, sql: str, parameters: Any, _ctx: Any, many: bool
+    ) -> None:
+        line = _line_in_stack(target)
+        if line is not None:
+            recorded.append(Recorded(sql, parameters, many, line, not _autocommit(conn)))
+
+    event.listen(Engine, "before_cursor_execute", before)
+    try:
+        yield recorded
+    finally:
+        event.remove(Engine, "before_cursor_execute", before)
+
+
+def _line_in_stack(target: str) -> int | None:
+    for frame in reversed(traceback.extract_stack()):
+        if frame.filename == target or str(Path(frame.filename).resolve()) == target:
+            return frame.lineno
+    return None
+
+
+def _autocommit(conn: Connection) -> bool:
+    dbapi = conn.connection.dbapi_connection
+    return bool(getattr(dbapi, "autocommit", False))
+
+
+def record(
+    project: Project, database: ScratchDatabase, revision: Revision, direction: Direction
+) -> tuple[list[Recorded], MigrationFailure | None]:
+    """Run one step of `revision` on `database`; return its statements and any failure."""
+    connection = (
+        shared_connection(database.url) if accepts_connection(project, database.url) else None
+    )
+    try:
+        with recording(revision.path) as recorded:
+            run_step(project, database.url, revision, direction, connection)
+    except StepFailed as error:
+        return recorded, error.failure
+    finally:
+        if connection is not None:
+            connection.close()
+    return recorded, None
