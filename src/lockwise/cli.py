@@ -11,17 +11,20 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 import psycopg
 from rich.console import Console
 
-from lockwise import __version__, commands
-from lockwise.database.server import psql_path
+from lockwise import __version__
 from lockwise.errors import DatabaseUnavailable, LockwiseError
-from lockwise.project import Revision
-from lockwise.report import test_json, test_text
+
+if TYPE_CHECKING:
+    from lockwise.project import Revision
+
+# Commands import their modules when they run: Alembic and SQLAlchemy take a third of
+# a second to import, which `lockwise db ...` and `--version` do not need.
 
 PROJECT = click.argument(
     "project", type=click.Path(path_type=Path), default=Path("."), required=False
@@ -58,6 +61,9 @@ def test(project: Path, url: str | None, fmt: str) -> None:
             f"[dim][{index + 1}/{total}][/] {revision.id} {revision.message}", highlight=False
         )
 
+    from lockwise import commands
+    from lockwise.report import test_json, test_text
+
     report = commands.test(project, url, progress)
     if fmt == "json":
         click.echo(test_json.render(report))
@@ -82,6 +88,8 @@ def db() -> None:
 @db.command()
 def start() -> None:
     """Start the embedded server (created on first use)."""
+    from lockwise import commands
+
     server = commands.db_start()
     click.echo(f"embedded PostgreSQL {server.version()} running in {server.data_dir}")
 
@@ -89,6 +97,8 @@ def start() -> None:
 @db.command()
 def stop() -> None:
     """Stop the embedded server."""
+    from lockwise import commands
+
     stopped = commands.db_stop()
     click.echo("stopped" if stopped else "not running")
 
@@ -96,6 +106,8 @@ def stop() -> None:
 @db.command()
 def status() -> None:
     """Show the version, the socket or port, and the data folder."""
+    from lockwise import commands
+
     state = commands.db_status()
     click.echo(f"data folder: {state.data_dir}")
     if not state.initialized:
@@ -110,6 +122,8 @@ def status() -> None:
 @db.command()
 def url() -> None:
     """Print a URL for the embedded server that psql and SQLAlchemy accept."""
+    from lockwise import commands
+
     click.echo(commands.db_start().url)
 
 
@@ -117,6 +131,9 @@ def url() -> None:
 @click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
 def psql(psql_args: tuple[str, ...]) -> None:
     """Open the psql shipped with the embedded server."""
+    from lockwise import commands
+    from lockwise.database.server import psql_path
+
     server = commands.db_start()
     binary = str(psql_path())
     os.execv(binary, [binary, server.url, *psql_args])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import (
@@ -15,9 +16,10 @@ from lockwise.database.server import (
     start_embedded,
     stop_embedded,
 )
-from lockwise.project import load_project
-from lockwise.testing.cycle import Progress, StepResult, run_cycle
-from lockwise.testing.drift import Drift, compare_models
+
+if TYPE_CHECKING:
+    from lockwise.testing.cycle import Progress, StepResult
+    from lockwise.testing.drift import Drift
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,11 @@ def test(
         BadInput: the project cannot be loaded (exit 2).
         DatabaseUnavailable: no server (exit 3).
     """
+    # Alembic is imported here, not at the top: `lockwise db ...` starts faster without.
+    from lockwise.project import load_project
+    from lockwise.testing.cycle import run_cycle
+    from lockwise.testing.drift import compare_models
+
     started = time.perf_counter()
     project = load_project(project_path)
     server = open_server(url)
