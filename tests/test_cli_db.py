@@ -85,3 +85,13 @@ def test_stop_when_not_running_says_so(own_cluster: dict[str, str]) -> None:
 def test_psql_runs_the_shipped_psql_against_the_server(own_cluster: dict[str, str]) -> None:
     result = lockwise("db", "psql", "-Atc", "SELECT 6 * 7", env=own_cluster)
     assert result.stdout.strip() == "42"
+
+
+def test_start_survives_a_handle_list_truncated_by_a_killed_process(
+    own_cluster: dict[str, str],
+) -> None:
+    lockwise("db", "stop", env=own_cluster)
+    (Path(own_cluster["LOCKWISE_DATA_DIR"]) / ".handle_pids.json").write_text("")
+    result = lockwise("db", "start", env=own_cluster)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

