@@ -60,6 +60,11 @@ def test_example_backend_passes_with_a_merge_and_no_drift(server_env: Server) ->
     assert len(report["revisions"]) >= 10 and report["drift"]["checked"] is True
 
 
+def test_custom_version_table_is_bookkeeping_not_a_trace(server_env: Server) -> None:
+    report = report_of("custom_version_table")
+    assert report["ok"] is True and report["revisions"][0]["trace"] == []
+
+
 def test_async_env_over_asyncpg_passes(server_env: Server) -> None:
     report = report_of("async_env")
     assert [r["ok"] for r in report["revisions"]] == [True, True, True]

@@ -43,7 +43,6 @@ from lockwise.testing.runner import (
 Outcome = Literal["ok", "failed", "skipped", "empty", "irreversible", "trace", "differs"]
 Progress = Callable[[int, int, Revision], None]
 
-VERSION_TABLES = frozenset({"alembic_version"})
 CHECKPOINT_EVERY = 50
 
 
@@ -84,13 +83,14 @@ class _Work:
     failed: set[str] = field(default_factory=set)
     checkpoint_every: int = CHECKPOINT_EVERY
     share_connection: bool = False
+    version_tables: frozenset[str] = frozenset()
     _conn: psycopg.Connection[Any] | None = None
     _shared: Connection | None = None
 
     def snapshot(self) -> Catalog:
         if self._conn is None:
             self._conn = psycopg.connect(self.database.url, autocommit=True)
-        return snapshot(self._conn, exclude_tables=VERSION_TABLES)
+        return snapshot(self._conn, exclude_tables=self.version_tables)
 
     def step(self, revision: Revision, direction: Direction) -> MigrationFailure | None:
         if self.share_connection and self._shared is None:
@@ -140,8 +140,9 @@ def run_cycle(
 ) -> tuple[list[StepResult], ScratchDatabase]:
     """Cycle every revision; return the results and the database at the last clean state."""
     database = session.create()
-    check_target(project, database.url)
+    version_tables = check_target(project, database.url)
     work = _Work(project, session, database, Catalog(items=()), checkpoint_every=checkpoint_every)
+    work.version_tables = version_tables
     work.share_connection = accepts_connection(project, database.url)
     work.schema = work.snapshot()
     results = []

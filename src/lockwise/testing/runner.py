@@ -112,19 +112,25 @@ def accepts_connection(project: Project, url: str) -> bool:
     return seen == [True]
 
 
-def check_target(project: Project, url: str) -> None:
+def check_target(project: Project, url: str) -> frozenset[str]:
     """Run env.py once without migrating, to be sure it connects to the database at `url`.
 
     `dont_mutate` keeps Alembic from creating its version table before lockwise can
     look at where env.py connected.
 
+    Returns:
+        The version tables env.py configures (`alembic_version` unless it says
+        otherwise), as `name` or `schema.name`: Alembic's bookkeeping, not schema.
+
     Raises:
         BadInput: env.py connected somewhere else.
     """
     expected = database_name(url)
+    tables: set[str] = set()
 
     def look(_rev: Any, context: MigrationContext) -> list[Any]:
         check_database(context, expected, url)
+        tables.add(_version_table(context))
         return []
 
     try:
@@ -136,6 +142,16 @@ def check_target(project: Project, url: str) -> None:
             f"{project.relative(project.env_py)}: env.py failed: "
             f"{redact_text(_message(error), url)}"
         ) from None
+    return frozenset(tables or {DEFAULT_VERSION_TABLE})
+
+
+DEFAULT_VERSION_TABLE = "alembic_version"
+
+
+def _version_table(context: MigrationContext) -> str:
+    name = str(context.opts.get("version_table") or DEFAULT_VERSION_TABLE)
+    schema = context.opts.get("version_table_schema")
+    return f"{schema}.{name}" if schema else name
 
 
 def database_name(url: str) -> str:
