@@ -1,0 +1,1 @@
+"""Review: capture each revision, run the rules over the facts, report findings."""

@@ -1,0 +1,92 @@
+"""Run a rule's example on a real server: a two-revision project, captured.
+
+Revision 1 runs the example's setup SQL; revision 2 is the example's `upgrade()`
+body. Its capture is what the rule sees in a real review. Used by the rule tests and
+available to anyone writing a rule.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from pathlib import Path
+
+from lockwise.capture import capture
+from lockwise.database.scratch import ScratchSession
+from lockwise.database.server import Server
+from lockwise.project import load_project
+from lockwise.review.facts import revision_facts
+from lockwise.rules.base import Example, RevisionFacts
+from lockwise.testing.runner import run_step
+
+_INI = """[alembic]
+script_location = %(here)s/migrations
+sqlalchemy.url = postgresql+psycopg://postgres@localhost/placeholder
+"""
+
+_ENV = """from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    engine = engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    connection = engine.connect()
+context.configure(connection=connection, target_metadata=None)
+with context.begin_transaction():
+    context.run_migrations()
+"""
+
+_REVISION = '''"""{message}"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{revision}"
+down_revision = {down!r}
+
+
+def upgrade() -> None:
+{body}
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def write_example(folder: Path, example: Example) -> Path:
+    """Write the two-revision project for `example` into `folder`."""
+    versions = folder / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (folder / "alembic.ini").write_text(_INI)
+    (folder / "migrations" / "env.py").write_text(_ENV)
+    setup = f"op.execute({example.setup!r})" if example.setup else "pass"
+    _write(versions / "e0000001_setup.py", "setup", "e0000001", None, setup)
+    _write(versions / "e0000002_example.py", "example", "e0000002", "e0000001", example.upgrade)
+    return folder
+
+
+def _write(path: Path, message: str, revision: str, down: str | None, body: str) -> None:
+    text = _REVISION.format(
+        message=message, revision=revision, down=down, body=textwrap.indent(body, "    ")
+    )
+    path.write_text(text)
+
+
+def run_example(server: Server, example: Example, target_version: int = 15) -> RevisionFacts:
+    """Capture the example's upgrade on `server` and return the facts a rule reads."""
+    with tempfile.TemporaryDirectory(prefix="lockwise-example-") as folder:
+        project = load_project(write_example(Path(folder), example))
+        setup, body = project.revisions
+        with ScratchSession(server) as session:
+            base = session.create()
+            run_step(project, base.url, setup, "upgrade")
+            captured = capture(project, session, base, body)
+    if captured.failure is not None:
+        raise AssertionError(f"example failed: {captured.failure.error}\n{example.upgrade}")
+    return revision_facts(captured, target_version)

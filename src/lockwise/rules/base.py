@@ -1,0 +1,140 @@
+"""What a rule is: its identity, its reasoning, its check, and examples that are tests.
+
+A rule module builds one `Rule`. Its `check` reads the facts of one revision in one
+direction (`RevisionFacts`: every statement with its parse tree and what PostgreSQL
+measured for it) and yields `Hit`s; the review engine turns hits into findings with
+the file, line, SQL and fix. The rule's `bad` examples must be flagged and its `good`
+examples must not be, on a real server: `tests/rules/test_rules.py` runs them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import pglast
+from pglast import ast
+
+from lockwise.capture.facts import Lock, Statement
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A migration that shows the rule: `upgrade` is the body of `upgrade()`.
+
+    `setup` is SQL run in an earlier revision (the existing schema and its rows).
+    """
+
+    upgrade: str
+    setup: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing a rule found: on a statement (by index), or on the revision."""
+
+    message: str
+    statement: int | None = None
+
+
+@dataclass(frozen=True)
+class StatementFacts:
+    """A captured statement, with its parse tree from PostgreSQL's own parser (pglast)."""
+
+    index: int
+    captured: Statement
+
+    @cached_property
+    def node(self) -> ast.Node | None:
+        """The statement's parse tree, or None when pglast cannot parse it."""
+        try:
+            parsed = pglast.parse_sql(self.captured.sql)
+        except pglast.parser.ParseError:
+            return None
+        return parsed[0].stmt if len(parsed) == 1 else None
+
+    @property
+    def sql(self) -> str:
+        """The SQL as the migration sent it."""
+        return self.captured.sql
+
+    def holds(self, mode: str, relation: str | None = None) -> bool:
+        """True when PostgreSQL measured this lock mode (on `relation`, if given)."""
+        return any(
+            lock.mode == mode and (relation is None or lock.relation == relation)
+            for lock in self.captured.locks
+        )
+
+    def locks_on(self, relation: str) -> tuple[Lock, ...]:
+        """The measured locks on one relation."""
+        return tuple(lock for lock in self.captured.locks if lock.relation == relation)
+
+    def existed_before(self, relation: str) -> bool:
+        """False when `relation` was created earlier in the same revision."""
+        return relation not in self.captured.created_before
+
+
+@dataclass(frozen=True)
+class RevisionFacts:
+    """Everything a rule may read about one direction of one revision."""
+
+    revision: str
+    direction: Literal["upgrade", "downgrade"]
+    statements: tuple[StatementFacts, ...]
+    target_version: int = 15
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def of_type(self, kind: type[ast.Node]) -> Iterator[tuple[StatementFacts, Any]]:
+        """The statements whose parse tree is a `kind` node, with that node."""
+        for statement in self.statements:
+            if isinstance(statement.node, kind):
+                yield statement, statement.node
+
+
+Check = Callable[[RevisionFacts], Iterator[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A hazard lockwise knows: its identity, reasoning, check, and examples.
+
+    Attributes:
+        id: Stable id, e.g. `LW207`.
+        name: Kebab-case name, e.g. `index-not-concurrent`; the module is its snake_case.
+        severity: Default severity; config may override it.
+        summary: One line: what the rule flags.
+        lock: The lock the rule is about, as `pg_locks.mode` spells it, or "".
+        blocks: What that lock blocks, in words ("writes to the table").
+        why: Why it hurts, in a paragraph.
+        fix: The safe alternative, as Alembic code.
+        check: Reads one revision's facts and yields hits.
+        bad: Examples the rule must flag.
+        good: Examples the rule must leave alone.
+        aliases: Equivalent checks elsewhere: {"squawk": ..., "strong_migrations": ...}.
+        versions: PostgreSQL version conditions, in words ("" when none).
+    """
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    lock: str
+    blocks: str
+    why: str
+    fix: str
+    check: Check
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    versions: str = ""
+
+
+def relation_name(node: ast.RangeVar) -> str:
+    """A relation as capture names it: bare in `public`, else `schema.name`."""
+    schema, name = node.schemaname, str(node.relname)
+    return name if schema in (None, "", "public") else f"{schema}.{name}"
