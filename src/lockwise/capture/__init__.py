@@ -47,14 +47,18 @@ def capture(
         recorded, failure = record(project, first, revision, direction)
     finally:
         session.drop(first)
-    twin = session.create(base)
-    try:
-        facts = measure(twin, recorded) if failure is None else []
-    finally:
-        session.drop(twin)
+    if failure is None:
+        twin = session.create(base)
+        try:
+            facts = measure(twin, recorded)
+        finally:
+            session.drop(twin)
+    else:
+        # The statements up to the failing one still tell rules what was attempted.
+        facts = [Facts.unmeasured() for _ in recorded]
     statements = tuple(
         _statement(project, revision, direction, item, fact)
-        for item, fact in zip(recorded, facts, strict=False)
+        for item, fact in zip(recorded, facts, strict=True)
     )
     return Capture(revision.id, direction, statements, failure)
 

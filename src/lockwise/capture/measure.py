@@ -61,6 +61,11 @@ class Facts:
     created_before: tuple[str, ...]
     locks_measured: bool
 
+    @classmethod
+    def unmeasured(cls) -> Facts:
+        """Facts of a statement that was recorded but could not be replayed."""
+        return cls(0.0, (), (), (), (), locks_measured=False)
+
 
 def _replay(
     url: str, conn: psycopg.Connection[Any], statement: Recorded, created: frozenset[str]

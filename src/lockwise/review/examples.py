@@ -55,8 +55,37 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+{downgrade}
 '''
+
+_ASYNC_ENV = """import asyncio
+
+from alembic import context
+from sqlalchemy import pool
+from sqlalchemy.ext.asyncio import async_engine_from_config
+
+config = context.config
+
+
+def run(connection):
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def main():
+    engine = async_engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    async with engine.connect() as connection:
+        await connection.run_sync(run)
+    await engine.dispose()
+
+
+asyncio.run(main())
+"""
 
 
 def write_example(folder: Path, example: Example) -> Path:
@@ -65,15 +94,22 @@ def write_example(folder: Path, example: Example) -> Path:
     versions.mkdir(parents=True)
     (folder / "alembic.ini").write_text(_INI)
     (folder / "migrations" / "env.py").write_text(_ENV)
-    setup = f"op.execute({example.setup!r})" if example.setup else "pass"
-    _write(versions / "e0000001_setup.py", "setup", "e0000001", None, setup)
-    _write(versions / "e0000002_example.py", "example", "e0000002", "e0000001", example.upgrade)
+    setup = Example(upgrade=f"op.execute({example.setup!r})" if example.setup else "pass")
+    _write(versions / "e0000001_setup.py", "e0000001", None, setup)
+    _write(versions / "e0000002_example.py", "e0000002", "e0000001", example)
+    if example.async_env:
+        (folder / "migrations" / "env.py").write_text(_ASYNC_ENV)
+        (folder / "alembic.ini").write_text(_INI.replace("+psycopg", "+asyncpg"))
     return folder
 
 
-def _write(path: Path, message: str, revision: str, down: str | None, body: str) -> None:
+def _write(path: Path, revision: str, down: str | None, example: Example) -> None:
     text = _REVISION.format(
-        message=message, revision=revision, down=down, body=textwrap.indent(body, "    ")
+        message="example",
+        revision=revision,
+        down=down,
+        body=textwrap.indent(example.upgrade, "    "),
+        downgrade=textwrap.indent(example.downgrade, "    "),
     )
     path.write_text(text)
 
@@ -87,6 +123,4 @@ def run_example(server: Server, example: Example, target_version: int = 15) -> R
             base = session.create()
             run_step(project, base.url, setup, "upgrade")
             captured = capture(project, session, base, body)
-    if captured.failure is not None:
-        raise AssertionError(f"example failed: {captured.failure.error}\n{example.upgrade}")
-    return revision_facts(captured, target_version)
+    return revision_facts(captured, body, target_version, async_env=example.async_env)

@@ -18,6 +18,7 @@ import pglast
 from pglast import ast
 
 from lockwise.capture.facts import Lock, Statement
+from lockwise.testing.runner import MigrationFailure
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
@@ -32,6 +33,8 @@ class Example:
 
     upgrade: str
     setup: str = ""
+    downgrade: str = "pass"
+    async_env: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,13 +84,31 @@ class StatementFacts:
 
 @dataclass(frozen=True)
 class RevisionFacts:
-    """Everything a rule may read about one direction of one revision."""
+    """Everything a rule may read about one direction of one revision.
+
+    Attributes:
+        revision: The revision id.
+        direction: Which way it ran.
+        statements: Every statement, in order, with measured facts.
+        target_version: The production PostgreSQL major version (config; default 15).
+        settings: The project's `[tool.lockwise]` settings.
+        failure: Set when the migration failed; the statements stop at the failing one.
+        downgrade_empty: The revision's `downgrade()` does nothing.
+        irreversible: Its downgrade says `# lockwise: irreversible`.
+        async_env: env.py runs migrations through an async engine.
+        measured: False for plain SQL files reviewed statically (no locks, no scans).
+    """
 
     revision: str
     direction: Literal["upgrade", "downgrade"]
     statements: tuple[StatementFacts, ...]
     target_version: int = 15
     settings: Mapping[str, Any] = field(default_factory=dict)
+    failure: MigrationFailure | None = None
+    downgrade_empty: bool = False
+    irreversible: bool = False
+    async_env: bool = False
+    measured: bool = True
 
     def of_type(self, kind: type[ast.Node]) -> Iterator[tuple[StatementFacts, Any]]:
         """The statements whose parse tree is a `kind` node, with that node."""

@@ -140,9 +140,9 @@ def run_cycle(
 ) -> tuple[list[StepResult], ScratchDatabase]:
     """Cycle every revision; return the results and the database at the last clean state."""
     database = session.create()
-    version_tables = check_target(project, database.url)
+    target = check_target(project, database.url)
     work = _Work(project, session, database, Catalog(items=()), checkpoint_every=checkpoint_every)
-    work.version_tables = version_tables
+    work.version_tables = target.version_tables
     work.share_connection = accepts_connection(project, database.url)
     work.schema = work.snapshot()
     results = []

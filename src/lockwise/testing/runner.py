@@ -112,7 +112,15 @@ def accepts_connection(project: Project, url: str) -> bool:
     return seen == [True]
 
 
-def check_target(project: Project, url: str) -> frozenset[str]:
+@dataclass(frozen=True)
+class Target:
+    """What the first env.py run taught lockwise about the project's environment."""
+
+    version_tables: frozenset[str]
+    async_env: bool
+
+
+def check_target(project: Project, url: str) -> Target:
     """Run env.py once without migrating, to be sure it connects to the database at `url`.
 
     `dont_mutate` keeps Alembic from creating its version table before lockwise can
@@ -120,17 +128,21 @@ def check_target(project: Project, url: str) -> frozenset[str]:
 
     Returns:
         The version tables env.py configures (`alembic_version` unless it says
-        otherwise), as `name` or `schema.name`: Alembic's bookkeeping, not schema.
+        otherwise), as `name` or `schema.name`: Alembic's bookkeeping, not schema;
+        and whether env.py migrates through an async engine.
 
     Raises:
         BadInput: env.py connected somewhere else.
     """
     expected = database_name(url)
     tables: set[str] = set()
+    asynchronous: list[bool] = []
 
     def look(_rev: Any, context: MigrationContext) -> list[Any]:
         check_database(context, expected, url)
         tables.add(_version_table(context))
+        assert context.connection is not None
+        asynchronous.append(bool(context.connection.dialect.is_async))
         return []
 
     try:
@@ -142,7 +154,7 @@ def check_target(project: Project, url: str) -> frozenset[str]:
             f"{project.relative(project.env_py)}: env.py failed: "
             f"{redact_text(_message(error), url)}"
         ) from None
-    return frozenset(tables or {DEFAULT_VERSION_TABLE})
+    return Target(frozenset(tables or {DEFAULT_VERSION_TABLE}), any(asynchronous))
 
 
 DEFAULT_VERSION_TABLE = "alembic_version"
