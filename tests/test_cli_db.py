@@ -42,8 +42,9 @@ def test_version_is_printed() -> None:
     assert lockwise("--version").stdout.strip() == f"lockwise, version {__version__}"
 
 
-def test_status_before_first_start_says_not_created(own_cluster: dict[str, str]) -> None:
-    result = lockwise("db", "status", env=own_cluster)
+def test_status_before_first_start_says_not_created(tmp_path: Path) -> None:
+    env = {**os.environ, "LOCKWISE_DATA_DIR": str(tmp_path / "never-started")}
+    result = lockwise("db", "status", env=env)
     assert "not created yet" in result.stdout and result.returncode == 0
 
 

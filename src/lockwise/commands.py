@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,13 +59,14 @@ def test(
     from lockwise.testing.drift import compare_models
 
     started = time.perf_counter()
-    project = load_project(project_path)
-    server = open_server(url)
-    sweep(server)
-    with ScratchSession(server) as session:
-        steps, final = run_cycle(project, session, progress)
-        reached_head = all(step.up == "ok" for step in steps)
-        drift = compare_models(project, final.url) if reached_head else None
+    with in_project_folder(project_path) as path:
+        project = load_project(path)
+        server = open_server(url)
+        sweep(server)
+        with ScratchSession(server) as session:
+            steps, final = run_cycle(project, session, progress)
+            reached_head = all(step.up == "ok" for step in steps)
+            drift = compare_models(project, final.url) if reached_head else None
     return TestReport(
         project=str(project_path),
         postgres=server.version(),
@@ -72,6 +75,22 @@ def test(
         drift=drift,
         seconds=time.perf_counter() - started,
     )
+
+
+@contextlib.contextmanager
+def in_project_folder(project_path: Path) -> Iterator[Path]:
+    """Work from the project's folder, as `alembic` run there would.
+
+    Alembic resolves relative settings (`prepend_sys_path = .`, a bare
+    `script_location`) against the working folder; yields the project path, absolute.
+    """
+    path = project_path.resolve()
+    folder = path if path.is_dir() else path.parent
+    if not folder.is_dir():
+        yield path  # load_project reports the missing folder
+        return
+    with contextlib.chdir(folder):
+        yield path
 
 
 def db_start() -> Server:

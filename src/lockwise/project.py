@@ -49,6 +49,7 @@ class Revision:
     downgrade_empty: bool
     irreversible: bool
     branch_labels: tuple[str, ...] = ()
+    depends: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -65,6 +66,10 @@ class Project:
     script: ScriptDirectory
     revisions: list[Revision]
     heads: tuple[str, ...]
+
+    def parents(self, revision: Revision) -> tuple[str, ...]:
+        """The revisions that must run before `revision`: down-revisions and depends_on."""
+        return revision.down + revision.depends
 
     def revision(self, revision_id: str) -> Revision:
         """Return the revision with this id."""
@@ -134,7 +139,7 @@ def load_project(path: Path) -> Project:
     config, root = _config(path)
     script = _script_directory(config)
     scripts = _load_scripts(script)
-    revisions = [_revision(s) for s in scripts]
+    revisions = [_revision(s, script) for s in scripts]
     heads = tuple(script.get_heads())
     _check_heads(revisions, heads)
     return Project(root=root, config=config, script=script, revisions=revisions, heads=heads)
@@ -149,10 +154,16 @@ def _config(path: Path) -> tuple[Config, Path]:
     if path.is_file():
         return _config_from_file(path), path.parent
     ini, toml = path / "alembic.ini", path / "pyproject.toml"
-    if ini.is_file():
-        return _config_from_file(ini), path
-    if toml.is_file() and _has_alembic_section(toml):
-        return _config_from_file(toml), path
+    with_toml = toml.is_file() and _has_alembic_section(toml)
+    if ini.is_file() or with_toml:
+        # `alembic init -t pyproject` splits the two: script_location in pyproject.toml,
+        # sqlalchemy.url and logging in alembic.ini.
+        config = Config(
+            file_=str(ini) if ini.is_file() else None,
+            toml_file=str(toml) if with_toml else None,
+            attributes={},
+        )
+        return config, path
     raise ProjectNotFound(
         f"{path} is not an Alembic project: no alembic.ini, and no [tool.alembic] in pyproject.toml"
     )
@@ -259,11 +270,14 @@ def _missing_message(script: ScriptDirectory, missing: str) -> str:
 
 
 def _check_heads(revisions: list[Revision], heads: tuple[str, ...]) -> None:
+    """Refuse several heads, unless all but one sit on branches the project labeled."""
     if len(heads) < 2:
         return
     by_id = {r.id: r for r in revisions}
-    if all(by_id[h].branch_labels for h in heads):
-        return  # branches the project declared on purpose
+    lines = {head: _ancestry(head, by_id) for head in heads}
+    undeclared = [head for head in heads if not _labeled_own_line(head, lines, by_id)]
+    if len(undeclared) <= 1:
+        return  # branches the project declared on purpose (Alembic's multiple bases)
     named = ", ".join(by_id[h].label for h in heads)
     raise RevisionGraphError(
         f"{len(heads)} heads: {named}; join them with: "
@@ -271,16 +285,34 @@ def _check_heads(revisions: list[Revision], heads: tuple[str, ...]) -> None:
     )
 
 
+def _ancestry(head: str, by_id: dict[str, Revision]) -> set[str]:
+    seen: set[str] = set()
+    stack = [head]
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        stack.extend(by_id[current].down)
+    return seen
+
+
+def _labeled_own_line(head: str, lines: dict[str, set[str]], by_id: dict[str, Revision]) -> bool:
+    others = set().union(*(line for other, line in lines.items() if other != head))
+    return any(by_id[r].branch_labels for r in lines[head] - others)
+
+
 # --- one revision ----------------------------------------------------------------------
 
 
-def _revision(script: Script) -> Revision:
+def _revision(script: Script, directory: ScriptDirectory) -> Revision:
     path = Path(script.path)
     found = functions(path)
     downgrade = found.get("downgrade")
     return Revision(
         id=script.revision,
         down=_as_tuple(script.down_revision),
+        depends=_dependencies(script, directory),
         message=(script.doc or "").strip().splitlines()[0] if script.doc else "",
         path=path,
         upgrade_empty=is_empty(found.get("upgrade")),
@@ -288,6 +320,12 @@ def _revision(script: Script) -> Revision:
         irreversible=downgrade is not None and IRREVERSIBLE_MARKER in source(path, downgrade),
         branch_labels=tuple(sorted(script.branch_labels)),
     )
+
+
+def _dependencies(script: Script, directory: ScriptDirectory) -> tuple[str, ...]:
+    names = _as_tuple(script.dependencies)
+    resolved = directory.get_revisions(names) if names else ()
+    return tuple(r.revision for r in resolved if r is not None)
 
 
 def _as_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:

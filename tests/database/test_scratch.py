@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg import sql
 
 from lockwise.database.scratch import (
     ScratchSession,
     create_database,
     list_scratch,
+    owner_comment,
     scratch_database,
     sweep,
 )
 from lockwise.database.server import Server
+from lockwise.errors import DatabaseUnavailable
 
 SLOW_PROJECT = Path(__file__).parents[1] / "projects" / "slow_migration"
 
@@ -80,13 +83,21 @@ def _a_dead_pid() -> int:
 
 
 def _pretend_created_by(server: Server, name: str, pid: int) -> None:
-    comment = f"lockwise scratch: host={socket.gethostname()} pid={pid}"
+    comment = owner_comment(pid)
     with server.connect() as conn:
         conn.execute(
             sql.SQL("COMMENT ON DATABASE {} IS {}").format(
                 sql.Identifier(name), sql.Literal(comment)
             )
         )
+
+
+def test_sweep_leaves_a_database_someone_is_connected_to(pg_server: Server) -> None:
+    orphan = create_database(pg_server)
+    _pretend_created_by(pg_server, orphan.name, _a_dead_pid())
+    with psycopg.connect(orphan.url):
+        assert orphan.name not in sweep(pg_server)
+    assert orphan.name in sweep(pg_server)
 
 
 def test_ctrl_c_during_lockwise_test_leaves_no_scratch_database(server_env: Server) -> None:
@@ -116,3 +127,16 @@ def _wait_for_a_sleeping_migration(server: Server) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("the migration never started")
+
+
+def test_a_role_without_createdb_gets_one_clear_error(pg_server: Server) -> None:
+    role = f"lw_nocreate_{os.getpid()}"
+    with pg_server.connect() as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    try:
+        weak = Server(url=pg_server.url.replace("postgres@", f"{role}@", 1), embedded=False)
+        with pytest.raises(DatabaseUnavailable, match=f"the role {role} cannot create databases"):
+            create_database(weak)
+    finally:
+        with pg_server.connect() as conn:
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

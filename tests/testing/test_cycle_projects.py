@@ -143,3 +143,10 @@ def test_failing_migration_text_names_file_line_and_postgres_error(
     assert done.returncode == 1
     assert "migrations/versions/2c3d4e5f0002_add_column_to_missing_table.py:15" in done.stdout
     assert 'PostgreSQL: relation "missing_table" does not exist' in done.stdout
+
+
+def test_revision_depending_on_a_failed_one_is_not_run(server_env: Server) -> None:
+    report = report_of("depends_on_failure")
+    assert step(report, "3c000002")["up"] == "failed"
+    assert step(report, "3c000003")["up"] == "skipped"
+    assert "3c000002, which failed" in step(report, "3c000003")["note"]

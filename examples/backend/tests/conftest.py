@@ -1,5 +1,5 @@
 """Fixtures for the backend's tests; `scratch_url` (a fresh, empty database) comes from
-the repository's root conftest."""
+lockwise's pytest plugin (`lockwise.testing.pytest_plugin`, enabled in pyproject.toml)."""
 
 from __future__ import annotations
 

@@ -21,6 +21,8 @@ import psycopg
 from psycopg import sql
 
 from lockwise.database.server import Server
+from lockwise.errors import DatabaseUnavailable
+from lockwise.urls import redact
 
 PREFIX = "lockwise_"
 _OWNER = re.compile(r"^lockwise scratch: host=(?P<host>\S+) pid=(?P<pid>\d+)$")
@@ -51,20 +53,46 @@ def drop_database(server: Server, name: str) -> None:
         _drop(conn, name)
 
 
-def _create(conn: psycopg.Connection[Any], server: Server, template: str | None) -> ScratchDatabase:
-    name = new_name()
+def _create(
+    conn: psycopg.Connection[Any], server: Server, template: str | None, name: str | None = None
+) -> ScratchDatabase:
+    name = name or new_name()
     if template:
         _disconnect(conn, template)
-    conn.execute(
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(template or "template0")
+    try:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template or "template0")
+            )
         )
-    )
-    owner = f"lockwise scratch: host={socket.gethostname()} pid={os.getpid()}"
+    except psycopg.errors.InsufficientPrivilege:
+        raise DatabaseUnavailable(
+            f"the role {conn.info.user} cannot create databases on {redact(server.url)}:"
+            " grant it CREATEDB, or give lockwise another --url"
+        ) from None
     conn.execute(
-        sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(owner))
+        sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(_owner()))
     )
     return ScratchDatabase(name=name, url=server.url_for(name))
+
+
+def _owner() -> str:
+    return owner_comment(os.getpid())
+
+
+def owner_comment(pid: int) -> str:
+    """The comment that marks a scratch database as created by process `pid` here."""
+    return f"lockwise scratch: host={_host_id()} pid={pid}"
+
+
+def _host_id() -> str:
+    # The host name alone is shared by containers on one host, whose pids are not:
+    # the pid namespace tells them apart.
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/{namespace}"
 
 
 def _disconnect(conn: psycopg.Connection[Any], name: str) -> None:
@@ -114,9 +142,10 @@ class ScratchSession:
     def create(self, template: ScratchDatabase | None = None) -> ScratchDatabase:
         """Create an empty scratch database, or a clone of `template`."""
         assert self._conn is not None, "use ScratchSession as a context manager"
-        database = _create(self._conn, self.server, template.name if template else None)
-        self._live[database.name] = database
-        return database
+        name = new_name()
+        # Known before it exists: a Ctrl-C between CREATE and COMMENT still drops it.
+        self._live[name] = ScratchDatabase(name=name, url=self.server.url_for(name))
+        return _create(self._conn, self.server, template.name if template else None, name)
 
     def drop(self, database: ScratchDatabase) -> None:
         """Drop one scratch database now."""
@@ -129,18 +158,24 @@ def sweep(server: Server) -> list[str]:
     """Drop scratch databases whose creating process on this host is gone; return their names."""
     with server.connect() as conn:
         rows = conn.execute(
-            "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d"
-            " WHERE d.datname LIKE 'lockwise\\_%'"
+            "SELECT d.datname, shobj_description(d.oid, 'pg_database'),"
+            " EXISTS (SELECT FROM pg_stat_activity a WHERE a.datname = d.datname)"
+            " FROM pg_database d WHERE d.datname LIKE 'lockwise\\_%'"
         ).fetchall()
-    orphans = [name for name, comment in rows if _orphaned(comment)]
+    orphans = [name for name, comment, busy in rows if not busy and _orphaned(comment)]
+    dropped = []
     for name in orphans:
-        drop_database(server, name)
-    return orphans
+        try:
+            drop_database(server, name)
+        except psycopg.errors.InsufficientPrivilege:
+            continue  # another role's: not ours to drop
+        dropped.append(name)
+    return dropped
 
 
 def _orphaned(comment: str | None) -> bool:
     match = _OWNER.match(comment or "")
-    if match is None or match["host"] != socket.gethostname():
+    if match is None or match["host"] != _host_id():
         return False
     return not psutil.pid_exists(int(match["pid"]))
 

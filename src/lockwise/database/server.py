@@ -27,7 +27,7 @@ import psycopg
 from sqlalchemy.engine import URL
 
 from lockwise.errors import DatabaseUnavailable
-from lockwise.urls import redact, redact_text, with_database
+from lockwise.urls import parse_server_url, redact, redact_text, with_database
 
 URL_ENV = "LOCKWISE_DATABASE_URL"
 DATA_DIR_ENV = "LOCKWISE_DATA_DIR"
@@ -67,23 +67,18 @@ class Server:
         assert row is not None
         return str(row[0]).split()[0]
 
-    def version_num(self) -> int:
-        """Return the server's `server_version_num`, e.g. 180001."""
-        with self.connect() as conn:
-            row = conn.execute("SHOW server_version_num").fetchone()
-        assert row is not None
-        return int(row[0])
-
 
 def open_server(url: str | None = None) -> Server:
     """Return the server named by `url`, else by $LOCKWISE_DATABASE_URL, else the embedded one.
 
     Raises:
+        BadInput: `url` is not a postgresql:// URL (a SQLAlchemy driver suffix is fine).
         DatabaseUnavailable: the server cannot be reached or the embedded one cannot start.
     """
     url = url or os.environ.get(URL_ENV) or None
     if url is None:
         return start_embedded()
+    url = parse_server_url(url)
     with _connect(url):
         pass
     return Server(url=url, embedded=False)

@@ -1,1 +1,1 @@
-"""What `lockwise test` checks: the up/down/up cycle, model drift, data survival."""
+"""What `lockwise test` checks: the up/down/up cycle and model drift."""

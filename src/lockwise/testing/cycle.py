@@ -161,7 +161,7 @@ def _timed(work: _Work, revision: Revision) -> StepResult:
     base = StepResult(
         revision.id, revision.message, work.project.relative(revision.path), "skipped"
     )
-    blocked = [parent for parent in revision.down if parent in work.failed]
+    blocked = [parent for parent in work.project.parents(revision) if parent in work.failed]
     if blocked:
         work.failed.add(revision.id)
         return replace(base, note=f"not run: it follows {blocked[0]}, which failed")
@@ -197,7 +197,8 @@ def _without_downgrade(revision: Revision, base: StepResult, changed: bool) -> S
     if changed:
         note = "downgrade() is empty but upgrade() changes the schema"
         return replace(base, up="ok", down="empty", note=note)
-    return replace(base, up="ok", down="ok", no_trace="ok", up_again="ok")
+    # Nothing to reverse: the downgrade was not run, and nothing is missing.
+    return replace(base, up="ok", note="no schema change; its empty downgrade has nothing to undo")
 
 
 def _down_and_up(

@@ -173,7 +173,9 @@ def database_name(url: str) -> str:
 
 def check_database(context: MigrationContext, expected: str, url: str) -> None:
     """Refuse to go on when env.py opened another database than the one handed to it."""
-    actual = context.connection.exec_driver_sql("SELECT current_database()").scalar()  # type: ignore[union-attr]
+    if context.connection is None:
+        raise BadInput("env.py configured no connection: it runs in offline (--sql) mode only")
+    actual = context.connection.exec_driver_sql("SELECT current_database()").scalar()
     if actual != expected:
         raise BadInput(
             f"env.py connected to database {actual!r}, not to the scratch database "
