@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
@@ -22,6 +23,7 @@ from lockwise.errors import DatabaseUnavailable, LockwiseError
 
 if TYPE_CHECKING:
     from lockwise.project import Revision
+    from lockwise.review.findings import ReviewReport
 
 # Commands import their modules when they run: Alembic and SQLAlchemy take a third of
 # a second to import, which `lockwise db ...` and `--version` do not need.
@@ -54,22 +56,145 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def test(project: Path, url: str | None, fmt: str) -> None:
     """Upgrade, downgrade and upgrade again every revision; compare models with the head."""
-    errors = Console(stderr=True)
-
-    def progress(index: int, total: int, revision: Revision) -> None:
-        errors.print(
-            f"[dim][{index + 1}/{total}][/] {revision.id} {revision.message}", highlight=False
-        )
-
     from lockwise import commands
     from lockwise.report import test_json, test_text
 
-    report = commands.test(project, url, progress)
+    report = commands.test(project, url, _progress())
     if fmt == "json":
         click.echo(test_json.render(report))
     else:
         _console().print(test_text.render(report))
     sys.exit(0 if report.ok else 1)
+
+
+REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, type=click.Path(path_type=Path))
+@URL
+@click.option("--range", "revision_range", help="Revisions A:B (after A, up to B).")
+@click.option("--since", help="Revisions after REV (same as --range REV:).")
+@click.option("--stats-from", help="Read production table sizes from this URL (read-only).")
+@click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
+@click.option("--target-version", type=int, default=15, help="For SQL files: production PG.")
+def review(
+    targets: tuple[Path, ...],
+    url: str | None,
+    revision_range: str | None,
+    since: str | None,
+    stats_from: str | None,
+    fmt: str,
+    fail_on: str | None,
+    target_version: int,
+) -> None:
+    """Measure what each migration does and report hazards (or lint plain .sql files)."""
+    from lockwise import commands
+    from lockwise.config import fail_on as parse_fail_on
+    from lockwise.config import load_settings
+
+    sql_files = [t for t in targets if t.suffix == ".sql"]
+    if sql_files:
+        report = commands.review_sql(sql_files, target_version)
+        settings_fail_on = "error"
+    else:
+        project = targets[0] if targets else Path(".")
+        span = revision_range or (f"{since}:" if since else None)
+        report = commands.review(project, url, span, stats_from, _progress())
+        settings = load_settings(project.resolve() if project.is_dir() else project.parent)
+        settings_fail_on = settings.fail_on or "never"
+    _print_review(report, fmt)
+    sys.exit(1 if report.fails(parse_fail_on(fail_on or settings_fail_on)) else 0)
+
+
+@cli.command()
+@PROJECT
+@URL
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error")
+def check(project: Path, url: str | None, fmt: str, fail_on: str) -> None:
+    """Review and test together: the gate for CI and pre-merge."""
+    import json
+
+    from lockwise import commands
+    from lockwise.config import fail_on as parse_fail_on
+    from lockwise.report import review_json, review_text, test_json, test_text
+
+    report = commands.check(project, url, _progress())
+    if fmt == "json":
+        both = {
+            "review": review_json.as_dict(report.review),
+            "test": test_json.as_dict(report.test),
+        }
+        click.echo(json.dumps(both, indent=2))
+    else:
+        _console().print(review_text.render(report.review))
+        _console().print(test_text.render(report.test))
+    sys.exit(1 if report.fails(parse_fail_on(fail_on)) else 0)
+
+
+@cli.command()
+def rules() -> None:
+    """List every rule: id, name, severity, what it flags."""
+    from rich.table import Table
+
+    from lockwise.docs import rules_table
+
+    table = Table(title="lockwise rules")
+    for heading in ("id", "name", "severity", "flags"):
+        table.add_column(heading)
+    for row in rules_table():
+        table.add_row(*row)
+    _console().print(table)
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show one rule's page (by id, e.g. LW207, or by name)."""
+    from rich.markdown import Markdown
+
+    from lockwise.docs import rule_page
+    from lockwise.errors import BadInput
+    from lockwise.rules import BY_ID, BY_NAME
+
+    found = BY_ID.get(rule.upper()) or BY_NAME.get(rule)
+    if found is None:
+        raise BadInput(f"unknown rule {rule} (lockwise rules lists them)")
+    _console().print(Markdown(rule_page(found)))
+
+
+def _progress() -> Callable[[int, int, Revision], None]:
+    errors = Console(stderr=True)
+
+    def show(index: int, total: int, revision: Revision) -> None:
+        errors.print(
+            f"[dim][{index + 1}/{total}][/] {revision.id} {revision.message}", highlight=False
+        )
+
+    return show
+
+
+def _print_review(report: ReviewReport, fmt: str) -> None:
+    from lockwise.report import (
+        review_github,
+        review_json,
+        review_markdown,
+        review_sarif,
+        review_text,
+    )
+
+    if fmt == "text":
+        _console().print(review_text.render(report))
+        return
+    renderers = {
+        "json": review_json.render,
+        "markdown": review_markdown.render,
+        "github": review_github.render,
+        "sarif": review_sarif.render,
+    }
+    click.echo(renderers[fmt](report))
 
 
 def _console() -> Console:

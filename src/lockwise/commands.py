@@ -20,6 +20,7 @@ from lockwise.database.server import (
 )
 
 if TYPE_CHECKING:
+    from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.testing.cycle import Progress, StepResult
     from lockwise.testing.drift import Drift
 
@@ -108,3 +109,49 @@ def db_stop() -> bool:
 def db_status() -> EmbeddedStatus:
     """Describe the embedded server without starting it."""
     return embedded_status()
+
+
+def review(
+    project_path: Path,
+    url: str | None = None,
+    revision_range: str | None = None,
+    stats_from: str | None = None,
+    progress: Progress | None = None,
+) -> ReviewReport:
+    """Capture each revision (both directions) and run the rules over what it measured.
+
+    Raises:
+        BadInput: the project, a range or a setting is unusable (exit 2).
+        DatabaseUnavailable: no server, or `stats_from` unreachable (exit 3).
+    """
+    from lockwise.review.run import review_project
+
+    with in_project_folder(project_path) as path:
+        return review_project(path, url, revision_range, stats_from, progress)
+
+
+def review_sql(files: list[Path], target_version: int = 15) -> ReviewReport:
+    """The rules that need no database, over plain SQL files (nothing runs)."""
+    from lockwise.review.run import review_sql_files
+
+    return review_sql_files(files, target_version)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """`lockwise check`: review and test together."""
+
+    review: ReviewReport
+    test: TestReport
+
+    def fails(self, fail_on: FailOn) -> bool:
+        """True when review reaches `fail_on` or a test check failed."""
+        return self.review.fails(fail_on) or not self.test.ok
+
+
+def check(
+    project_path: Path, url: str | None = None, progress: Progress | None = None
+) -> CheckReport:
+    """Review every revision, then test the whole history."""
+    reviewed = review(project_path, url, progress=progress)
+    return CheckReport(review=reviewed, test=test(project_path, url, progress))

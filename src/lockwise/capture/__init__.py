@@ -21,14 +21,26 @@ The passes live in `record.py` and `measure.py`; this module joins them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lockwise.capture.facts import Capture, Lock, Recorded, Statement
 from lockwise.capture.measure import Facts, measure
 from lockwise.capture.record import record
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.project import Project, Revision
-from lockwise.testing.runner import Direction
+from lockwise.testing.runner import Direction, MigrationFailure
 
-__all__ = ["Capture", "Lock", "Recorded", "Statement", "capture"]
+__all__ = [
+    "Capture",
+    "Facts",
+    "Lock",
+    "Recorded",
+    "Statement",
+    "assemble",
+    "capture",
+    "measure",
+    "record",
+]
 
 
 def capture(
@@ -54,11 +66,27 @@ def capture(
         finally:
             session.drop(twin)
     else:
-        # The statements up to the failing one still tell rules what was attempted.
-        facts = [Facts.unmeasured() for _ in recorded]
+        facts = []
+    return assemble(project, revision, direction, recorded, facts, failure)
+
+
+def assemble(
+    project: Project,
+    revision: Revision,
+    direction: Direction,
+    recorded: Sequence[Recorded],
+    facts: Sequence[Facts],
+    failure: MigrationFailure | None = None,
+) -> Capture:
+    """Join recorded statements with their measured facts (unmeasured when missing).
+
+    After a failure the statements up to the failing one still tell rules what was
+    attempted, without facts.
+    """
+    padded = list(facts) + [Facts.unmeasured()] * (len(recorded) - len(facts))
     statements = tuple(
         _statement(project, revision, direction, item, fact)
-        for item, fact in zip(recorded, facts, strict=True)
+        for item, fact in zip(recorded, padded, strict=True)
     )
     return Capture(revision.id, direction, statements, failure)
 

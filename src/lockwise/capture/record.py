@@ -63,12 +63,20 @@ def _autocommit(conn: Connection) -> bool:
 
 
 def record(
-    project: Project, database: ScratchDatabase, revision: Revision, direction: Direction
+    project: Project,
+    database: ScratchDatabase,
+    revision: Revision,
+    direction: Direction,
+    share: bool | None = None,
 ) -> tuple[list[Recorded], MigrationFailure | None]:
-    """Run one step of `revision` on `database`; return its statements and any failure."""
-    connection = (
-        shared_connection(database.url) if accepts_connection(project, database.url) else None
-    )
+    """Run one step of `revision` on `database`; return its statements and any failure.
+
+    `share`: hand env.py one open connection (see `runner.accepts_connection`); when
+    None, a probe decides.
+    """
+    if share is None:
+        share = accepts_connection(project, database.url)
+    connection = shared_connection(database.url) if share else None
     try:
         with recording(revision.path) as recorded:
             run_step(project, database.url, revision, direction, connection)

@@ -9,6 +9,7 @@ examples must not be, on a real server: `tests/rules/test_rules.py` runs them al
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -55,11 +56,13 @@ class StatementFacts:
     @cached_property
     def node(self) -> ast.Node | None:
         """The statement's parse tree, or None when pglast cannot parse it."""
-        try:
-            parsed = pglast.parse_sql(self.captured.sql)
-        except pglast.parser.ParseError:
-            return None
-        return parsed[0].stmt if len(parsed) == 1 else None
+        for sql in (self.captured.sql, _numbered_placeholders(self.captured.sql)):
+            try:
+                parsed = pglast.parse_sql(sql)
+            except pglast.parser.ParseError:
+                continue
+            return parsed[0].stmt if len(parsed) == 1 else None
+        return None
 
     @property
     def sql(self) -> str:
@@ -119,6 +122,15 @@ class RevisionFacts:
 
 Check = Callable[[RevisionFacts], Iterator[Hit]]
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s")
+
+
+def _numbered_placeholders(sql: str) -> str:
+    """Driver placeholders (`%(name)s`, `%s`) as PostgreSQL's `$1`, `$2`, for parsing."""
+    counter = iter(range(1, 10_000))
+    numbered = _PLACEHOLDER.sub(lambda _match: f"${next(counter)}", sql)
+    return numbered.replace("%%", "%")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -138,6 +150,8 @@ class Rule:
         good: Examples the rule must leave alone.
         aliases: Equivalent checks elsewhere: {"squawk": ..., "strong_migrations": ...}.
         versions: PostgreSQL version conditions, in words ("" when none).
+        downgrades: False for rules that do not apply to downgrades: dropping in
+            `downgrade()` what `upgrade()` created is the expected reverse.
     """
 
     id: str
@@ -153,6 +167,7 @@ class Rule:
     good: tuple[Example, ...]
     aliases: Mapping[str, str] = field(default_factory=dict)
     versions: str = ""
+    downgrades: bool = True
 
 
 def relation_name(node: ast.RangeVar) -> str:

@@ -1,0 +1,110 @@
+"""Rules over captured facts: findings with their file, line, severity and fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+
+from lockwise.capture.facts import Capture
+from lockwise.config import Settings
+from lockwise.project import Revision
+from lockwise.review.facts import revision_facts
+from lockwise.review.findings import Finding, TableSize
+from lockwise.rules import RULES
+from lockwise.rules.base import SEVERITIES, RevisionFacts, Rule, Severity
+
+# With --stats-from: a documented model, not a measurement. A full scan or rewrite
+# reads about this many rows a second on ordinary production hardware.
+ROWS_PER_SECOND = {"scan": 2_000_000, "rewrite": 500_000}
+
+
+def active_rules(settings: Settings) -> list[Rule]:
+    """The rules the project has not disabled."""
+    return [rule for rule in RULES if rule.id not in settings.disable]
+
+
+def findings_of(
+    capture: Capture,
+    revision: Revision,
+    file: str,
+    settings: Settings,
+    async_env: bool = False,
+) -> list[Finding]:
+    """Run every active rule over one capture."""
+    facts = revision_facts(capture, revision, settings.target_version, settings.extra, async_env)
+    return [f for rule in active_rules(settings) for f in _run(rule, facts, file, settings)]
+
+
+def findings_of_facts(facts: RevisionFacts, file: str, settings: Settings) -> list[Finding]:
+    """Run every active rule over facts built elsewhere (plain SQL files)."""
+    return [f for rule in active_rules(settings) for f in _run(rule, facts, file, settings)]
+
+
+def _run(rule: Rule, facts: RevisionFacts, file: str, settings: Settings) -> Iterator[Finding]:
+    if facts.direction == "downgrade" and not rule.downgrades:
+        return
+    severity = settings.severity.get(rule.id, rule.severity)
+    for hit in rule.check(facts):
+        statement = facts.statements[hit.statement] if hit.statement is not None else None
+        captured = statement.captured if statement else None
+        yield Finding(
+            rule=rule.id,
+            name=rule.name,
+            severity=severity,
+            revision=facts.revision,
+            direction=facts.direction,
+            file=file,
+            line=captured.line if captured else None,
+            sql=captured.sql if captured else None,
+            message=hit.message,
+            fix=rule.fix,
+            lock=rule.lock,
+            aliases=tuple(sorted(rule.aliases.items())),
+            measured=facts.measured,
+            table=_table(rule, statement.captured.locks if statement else ()),
+        )
+
+
+def _table(rule: Rule, locks: Iterable[object]) -> str:
+    for lock in locks:
+        if getattr(lock, "mode", None) == rule.lock:
+            return str(getattr(lock, "relation", ""))
+    return ""
+
+
+def with_sizes(
+    findings: Iterable[Finding],
+    sizes: Mapping[str, TableSize],
+    durations: Mapping[tuple[str, int | None], str],
+    settings: Settings,
+) -> list[Finding]:
+    """Add production sizes and estimated lock times; raise or lower severity by size."""
+    return [_sized(f, sizes, durations, settings) for f in findings]
+
+
+def _sized(
+    finding: Finding,
+    sizes: Mapping[str, TableSize],
+    durations: Mapping[tuple[str, int | None], str],
+    settings: Settings,
+) -> Finding:
+    size = sizes.get(finding.table)
+    if size is None or not finding.lock:
+        return finding
+    work = durations.get((finding.file, finding.line), "")
+    estimate = size.rows / ROWS_PER_SECOND[work] if work in ROWS_PER_SECOND else None
+    return replace(
+        finding,
+        size=size,
+        estimated_lock_s=round(estimate, 1) if estimate is not None else None,
+        severity=_by_size(finding.severity, size.rows, settings),
+    )
+
+
+def _by_size(severity: Severity, rows: int, settings: Settings) -> Severity:
+    index = SEVERITIES.index(severity)
+    if rows >= settings.large_table_rows:
+        index = min(index + 1, len(SEVERITIES) - 1)
+    elif rows < settings.small_table_rows:
+        index = 0
+    return SEVERITIES[index]

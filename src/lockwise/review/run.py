@@ -1,0 +1,122 @@
+"""`lockwise review`: from a project (or SQL files) to a `ReviewReport`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from lockwise.config import Settings, load_settings
+from lockwise.database.scratch import ScratchSession, sweep
+from lockwise.database.server import open_server
+from lockwise.database.stats import table_sizes
+from lockwise.errors import BadInput
+from lockwise.project import Project, Revision, load_project
+from lockwise.review.engine import findings_of, findings_of_facts, with_sizes
+from lockwise.review.findings import Finding, ReviewReport
+from lockwise.review.history import RevisionCapture, capture_history
+from lockwise.review.ignores import Ignore, apply_ignores, ignores_in
+from lockwise.review.sqlfiles import sql_file_facts
+
+Progress = Callable[[int, int, Revision], None]
+
+
+def review_project(
+    path: Path,
+    url: str | None,
+    revision_range: str | None,
+    stats_from: str | None,
+    progress: Progress | None,
+) -> ReviewReport:
+    """Review the selected revisions of the project at `path`."""
+    project = load_project(path)
+    settings = load_settings(project.root)
+    selected = select(project, revision_range)
+    sizes = table_sizes(stats_from) if stats_from else {}
+    server = open_server(url)
+    sweep(server)
+    with ScratchSession(server) as session:
+        captures, target = capture_history(project, session, selected, progress)
+    findings = _findings(project, captures, settings, target.async_env)
+    if sizes:
+        findings = with_sizes(findings, sizes, _work(captures, project), settings)
+    statements = tuple(
+        s for c in captures for cap in (c.upgrade, c.downgrade) if cap for s in cap.statements
+    )
+    failures = tuple(
+        cap.failure for c in captures for cap in (c.upgrade, c.downgrade) if cap and cap.failure
+    )
+    return ReviewReport(
+        postgres=server.version(),
+        findings=tuple(findings),
+        statements=statements,
+        failures=failures,
+        revisions=tuple(c.revision.id for c in captures),
+    )
+
+
+def _findings(
+    project: Project, captures: list[RevisionCapture], settings: Settings, async_env: bool
+) -> list[Finding]:
+    found: list[Finding] = []
+    ignores: list[Ignore] = []
+    for item in captures:
+        file = project.relative(item.revision.path)
+        ignores += ignores_in(item.revision.path, file)
+        for capture in (item.upgrade, item.downgrade):
+            if capture is not None:
+                found += findings_of(capture, item.revision, file, settings, async_env)
+    return apply_ignores(found, ignores)
+
+
+def _work(captures: list[RevisionCapture], project: Project) -> dict[tuple[str, int | None], str]:
+    """What each statement did to a table, for the lock-time model: rewrite or scan."""
+    work: dict[tuple[str, int | None], str] = {}
+    for item in captures:
+        file = project.relative(item.revision.path)
+        for capture in (item.upgrade, item.downgrade):
+            for statement in capture.statements if capture else ():
+                kind = "rewrite" if statement.rewrites else "scan" if statement.scans else ""
+                work.setdefault((file, statement.line), kind)
+    return work
+
+
+def select(project: Project, revision_range: str | None) -> frozenset[str]:
+    """The revisions a range names: `A:B` is after A up to B; `A:` is after A.
+
+    `base` and `head`/`heads` are understood; unknown revisions are bad input.
+    """
+    everything = frozenset(r.id for r in project.revisions)
+    if not revision_range:
+        return everything
+    start, _, end = revision_range.partition(":")
+    upper = everything if end in ("", "head", "heads") else _ancestry(project, _known(project, end))
+    lower = frozenset() if start in ("", "base") else _ancestry(project, _known(project, start))
+    return upper - lower
+
+
+def _known(project: Project, revision_id: str) -> str:
+    matches = [r.id for r in project.revisions if r.id.startswith(revision_id)]
+    if len(matches) != 1:
+        problem = "names no revision" if not matches else "is ambiguous"
+        raise BadInput(f"--range: {revision_id} {problem} of {project.root}")
+    return matches[0]
+
+
+def _ancestry(project: Project, revision_id: str) -> frozenset[str]:
+    seen: set[str] = set()
+    stack = [revision_id]
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(project.parents(project.revision(current)))
+    return frozenset(seen)
+
+
+def review_sql_files(files: list[Path], target_version: int) -> ReviewReport:
+    """Run the rules over plain SQL files; facts are parsed, not measured."""
+    settings = Settings(target_version=target_version)
+    findings = []
+    for path in files:
+        findings += findings_of_facts(sql_file_facts(path, target_version), str(path), settings)
+    return ReviewReport(postgres="", findings=tuple(findings))
