@@ -72,7 +72,17 @@ def run_migrations_online() -> None:
         run_migrations(connection)
 
 
-run_migrations_online()
+def run_migrations_offline() -> None:
+    # `alembic upgrade --sql`: render the SQL from the URL's dialect, with no database.
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
 """
 
 # Alembic's generic template as `alembic init` writes it: the URL, and nothing else.

@@ -28,7 +28,12 @@ from lockwise.capture.measure import Facts, measure
 from lockwise.capture.record import record
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.project import Project, Revision
-from lockwise.testing.runner import Direction, MigrationFailure
+from lockwise.testing.runner import (
+    Direction,
+    MigrationFailure,
+    accepts_connection,
+    shared_connection,
+)
 
 __all__ = [
     "Capture",
@@ -55,9 +60,12 @@ def capture(
     `base` is left as it was: both passes run on clones of it.
     """
     first = session.create(base)
+    shared = shared_connection(first.url) if accepts_connection(project, first.url) else None
     try:
-        recorded, failure = record(project, first, revision, direction)
+        recorded, failure = record(project, first, revision, direction, shared)
     finally:
+        if shared is not None:
+            shared.close()
         session.drop(first)
     if failure is None:
         twin = session.create(base)

@@ -34,8 +34,11 @@ _OWN_LOCKS = """
 SELECT relation, mode FROM pg_locks
 WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted
 """
+# Since PostgreSQL 15 the xact view also shows counts of earlier transactions of this
+# backend not yet flushed to shared statistics: a statement's scans are the difference.
+# https://www.postgresql.org/docs/current/monitoring-stats.html
 _SCANS = """
-SELECT CASE WHEN schemaname = 'public' THEN '' ELSE schemaname || '.' END || relname
+SELECT CASE WHEN schemaname = 'public' THEN '' ELSE schemaname || '.' END || relname, seq_scan
 FROM pg_stat_xact_user_tables WHERE seq_scan > 0
 """
 
@@ -80,6 +83,8 @@ def _replay(
         conn.rollback()
         return Facts(0.0, (), (), (), tuple(sorted(created)), locks_measured=False)
     finally:
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            conn.rollback()
         conn.autocommit = True
 
 
@@ -92,12 +97,13 @@ def _measured(
 ) -> Facts:
     if not statement.transactional:
         return _outside_transaction(url, conn, statement, created, before)
+    scans_before = _scan_counts(conn)  # opens the statement's transaction
     started = time.perf_counter()
     _execute(conn, statement)
     duration = (time.perf_counter() - started) * 1000
     after = _relfilenodes(conn)
     names = {oid: name for oid, (name, _) in (*before.items(), *after.items())}
-    locks, scans = _locks(conn, names), _scans(conn)
+    locks, scans = _locks(conn, names), _scanned(scans_before, _scan_counts(conn))
     conn.commit()
     return Facts(
         duration_ms=round(duration, 3),
@@ -155,8 +161,12 @@ def _locks(conn: psycopg.Connection[Any], names: Mapping[int, str]) -> tuple[Loc
     return tuple(sorted(found, key=lambda lock: (lock.relation, lock.mode)))
 
 
-def _scans(conn: psycopg.Connection[Any]) -> tuple[str, ...]:
-    return tuple(sorted(str(row[0]) for row in conn.execute(_SCANS).fetchall()))
+def _scan_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    return {str(name): int(count) for name, count in conn.execute(_SCANS).fetchall()}
+
+
+def _scanned(before: Mapping[str, int], after: Mapping[str, int]) -> tuple[str, ...]:
+    return tuple(sorted(name for name, count in after.items() if count > before.get(name, 0)))
 
 
 def _rewritten(

@@ -8,7 +8,7 @@ transaction or in an autocommit block.
 
 from __future__ import annotations
 
-import traceback
+import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,16 +24,14 @@ from lockwise.testing.runner import (
     Direction,
     MigrationFailure,
     StepFailed,
-    accepts_connection,
     run_step,
-    shared_connection,
 )
 
 
 @contextmanager
 def recording(migration_file: Path) -> Iterator[list[Recorded]]:
     """Collect the statements issued from `migration_file` while the block runs."""
-    target = str(migration_file.resolve())
+    target = frozenset({str(migration_file), str(migration_file.resolve())})
     recorded: list[Recorded] = []
 
     def before(
@@ -50,10 +48,13 @@ def recording(migration_file: Path) -> Iterator[list[Recorded]]:
         event.remove(Engine, "before_cursor_execute", before)
 
 
-def _line_in_stack(target: str) -> int | None:
-    for frame in reversed(traceback.extract_stack()):
-        if frame.filename == target or str(Path(frame.filename).resolve()) == target:
-            return frame.lineno
+def _line_in_stack(target: frozenset[str]) -> int | None:
+    # Frames carry the path Alembic loaded the file by; no resolving per frame.
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_filename in target:
+            return frame.f_lineno
+        frame = frame.f_back
     return None
 
 
@@ -67,22 +68,16 @@ def record(
     database: ScratchDatabase,
     revision: Revision,
     direction: Direction,
-    share: bool | None = None,
+    connection: Connection | None = None,
 ) -> tuple[list[Recorded], MigrationFailure | None]:
     """Run one step of `revision` on `database`; return its statements and any failure.
 
-    `share`: hand env.py one open connection (see `runner.accepts_connection`); when
-    None, a probe decides.
+    `connection`, open on `database`, is handed to env.py when given (see
+    `runner.accepts_connection`); otherwise env.py gets the URL only.
     """
-    if share is None:
-        share = accepts_connection(project, database.url)
-    connection = shared_connection(database.url) if share else None
     try:
         with recording(revision.path) as recorded:
             run_step(project, database.url, revision, direction, connection)
     except StepFailed as error:
         return recorded, error.failure
-    finally:
-        if connection is not None:
-            connection.close()
     return recorded, None

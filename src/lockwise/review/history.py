@@ -13,11 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from lockwise.capture import Capture, assemble, measure, record
+from sqlalchemy.engine import Connection
+
+from lockwise.capture import Capture, Recorded, assemble, measure, record
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.project import Project, Revision
-from lockwise.testing.runner import StepFailed, Target, accepts_connection, check_target, run_step
+from lockwise.testing.runner import (
+    Direction,
+    StepFailed,
+    Target,
+    accepts_connection,
+    check_target,
+    run_step,
+    shared_connection,
+)
 
 Progress = Callable[[int, int, Revision], None]
 
@@ -39,21 +50,44 @@ class _Walk:
     share: bool
     applied: list[Revision] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
+    _shared: Connection | None = None
+
+    @property
+    def connection(self) -> Connection | None:
+        """The connection handed to env.py, when it takes one (opened on first use)."""
+        if self.share and self._shared is None:
+            self._shared = shared_connection(self.database.url)
+        return self._shared
+
+    def close(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+
+    def record(self, revision: Revision, direction: Direction) -> tuple[list[Recorded], Any]:
+        recorded, failure = record(
+            self.project, self.database, revision, direction, self.connection
+        )
+        if failure is not None:
+            self.close()
+        return recorded, failure
 
     def apply(self, revision: Revision) -> bool:
         try:
-            run_step(self.project, self.database.url, revision, "upgrade")
+            run_step(self.project, self.database.url, revision, "upgrade", self.connection)
         except StepFailed:
+            self.close()
             return False
         self.applied.append(revision)
         return True
 
     def rebuild(self) -> None:
         """A fresh working database at the last good state."""
+        self.close()
         self.session.drop(self.database)
         self.database = self.session.create()
         for revision in self.applied:
-            run_step(self.project, self.database.url, revision, "upgrade")
+            run_step(self.project, self.database.url, revision, "upgrade", self.connection)
 
 
 def capture_history(
@@ -66,32 +100,46 @@ def capture_history(
     database = session.create()
     target = check_target(project, database.url)
     walk = _Walk(project, session, database, accepts_connection(project, database.url))
-    captures = []
+    captures: list[RevisionCapture] = []
     chosen = [r for r in project.revisions if r.id in selected]
-    for revision in project.revisions:
-        if any(parent in walk.failed for parent in project.parents(revision)):
-            walk.failed.add(revision.id)
-        elif revision.id not in selected:
-            if not walk.apply(revision):
-                walk.failed.add(revision.id)
-        else:
-            if progress:
-                progress(chosen.index(revision), len(chosen), revision)
-            captures.append(_capture(walk, revision))
+    try:
+        for revision in project.revisions:
+            _visit(walk, revision, selected, chosen, captures, progress)
+    finally:
+        walk.close()
     return captures, target
+
+
+def _visit(
+    walk: _Walk,
+    revision: Revision,
+    selected: frozenset[str],
+    chosen: list[Revision],
+    captures: list[RevisionCapture],
+    progress: Progress | None,
+) -> None:
+    if any(parent in walk.failed for parent in walk.project.parents(revision)):
+        walk.failed.add(revision.id)
+    elif revision.id not in selected:
+        if not walk.apply(revision):
+            walk.failed.add(revision.id)
+    else:
+        if progress:
+            progress(chosen.index(revision), len(chosen), revision)
+        captures.append(_capture(walk, revision))
 
 
 def _capture(walk: _Walk, revision: Revision) -> RevisionCapture:
     if revision.downgrade_empty or revision.irreversible:
         return _capture_one_way(walk, revision)
-    up, failure = record(walk.project, walk.database, revision, "upgrade", walk.share)
+    up, failure = walk.record(revision, "upgrade")
     if failure is not None:
         walk.failed.add(revision.id)
         walk.rebuild()
         return RevisionCapture(
             revision, assemble(walk.project, revision, "upgrade", up, [], failure), None
         )
-    down, down_failure = record(walk.project, walk.database, revision, "downgrade", walk.share)
+    down, down_failure = walk.record(revision, "downgrade")
     if down_failure is not None:
         walk.rebuild()
     up_facts = measure(walk.database, up)
@@ -107,9 +155,10 @@ def _capture(walk: _Walk, revision: Revision) -> RevisionCapture:
 
 
 def _capture_one_way(walk: _Walk, revision: Revision) -> RevisionCapture:
+    walk.close()  # cloning the working database ends every session on it
     twin = walk.session.create(walk.database)
     try:
-        up, failure = record(walk.project, walk.database, revision, "upgrade", walk.share)
+        up, failure = walk.record(revision, "upgrade")
         facts = measure(twin, up) if failure is None else []
     finally:
         walk.session.drop(twin)

@@ -1,8 +1,9 @@
 """`# lockwise: ignore[LW207] reason` comments: silencing a finding on purpose.
 
-An ignore covers the whole Python statement it sits on (an `op.*` call may span several
-lines). An ignore that silences nothing is itself a finding (LW001 unused-ignore), so
-stale ones do not pile up.
+An ignore covers the whole Python statement it sits on (an `op.*` call may span
+several lines); on a line of its own, it covers the statement that follows. An ignore
+that silences nothing is itself a finding (LW001 unused-ignore), so stale ones do not
+pile up.
 """
 
 from __future__ import annotations
@@ -53,9 +54,15 @@ def ignores_in(path: Path, shown_as: str) -> list[Ignore]:
         rules = tuple(r.strip() for r in match["rules"].split(",") if r.strip())
         for rule in rules:
             check_rule_id(rule, f"{shown_as}:{number}")
-        first, last = spans.get(number, (number, number))
+        first, last = spans.get(number) or _next_statement(spans, number)
         found.append(Ignore(shown_as, number, first, last, rules, match["reason"].strip()))
     return found
+
+
+def _next_statement(spans: dict[int, tuple[int, int]], line: int) -> tuple[int, int]:
+    """A comment on a line of its own covers the statement that follows it."""
+    following = [number for number in spans if number > line]
+    return spans[min(following)] if following else (line, line)
 
 
 def _statement_spans(text: str) -> dict[int, tuple[int, int]]:

@@ -31,12 +31,13 @@ def review_project(
     project = load_project(path)
     settings = load_settings(project.root)
     selected = select(project, revision_range)
+    ignores = _ignores(project, selected)  # bad ignore comments fail before any work
     sizes = table_sizes(stats_from) if stats_from else {}
     server = open_server(url)
     sweep(server)
     with ScratchSession(server) as session:
         captures, target = capture_history(project, session, selected, progress)
-    findings = _findings(project, captures, settings, target.async_env)
+    findings = _findings(project, captures, settings, target.async_env, ignores)
     if sizes:
         findings = with_sizes(findings, sizes, _work(captures, project), settings)
     statements = tuple(
@@ -54,14 +55,24 @@ def review_project(
     )
 
 
+def _ignores(project: Project, selected: frozenset[str]) -> list[Ignore]:
+    found: list[Ignore] = []
+    for revision in project.revisions:
+        if revision.id in selected:
+            found += ignores_in(revision.path, project.relative(revision.path))
+    return found
+
+
 def _findings(
-    project: Project, captures: list[RevisionCapture], settings: Settings, async_env: bool
+    project: Project,
+    captures: list[RevisionCapture],
+    settings: Settings,
+    async_env: bool,
+    ignores: list[Ignore],
 ) -> list[Finding]:
     found: list[Finding] = []
-    ignores: list[Ignore] = []
     for item in captures:
         file = project.relative(item.revision.path)
-        ignores += ignores_in(item.revision.path, file)
         for capture in (item.upgrade, item.downgrade):
             if capture is not None:
                 found += findings_of(capture, item.revision, file, settings, async_env)

@@ -10,10 +10,18 @@ from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag index builds measured holding SHARE on a table that existed before."""
+    """Flag index builds measured holding SHARE on a table that existed before.
+
+    Without measurements (plain SQL), any non-concurrent build on such a table.
+    `CREATE INDEX ... ON ONLY parent` builds nothing: it is how concurrent indexes
+    on partitioned tables start.
+    """
     for statement, node in facts.of_type(ast.IndexStmt):
         table = relation_name(node.relation)
-        if statement.existed_before(table) and statement.holds("ShareLock", table):
+        if not node.relation.inh or not statement.existed_before(table):
+            continue
+        measured = facts.measured and statement.captured.locks_measured
+        if statement.holds("ShareLock", table) or (not measured and not node.concurrent):
             yield Hit(
                 f"CREATE INDEX holds SHARE on {table}: every write to {table} waits "
                 "until the whole index is built",

@@ -25,6 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # lockwise: irreversible which users had no status before is not recorded
     """Downgrade data: nothing to do.
 
     Which users were NULL before is not recorded, and the schema is unchanged, so

@@ -29,6 +29,7 @@ def upgrade() -> None:
     https://www.postgresql.org/docs/current/sql-altertable.html (Notes)
     """
     op.add_column("api_keys", sa.Column("name", sa.String(length=100), nullable=True))
+    # lockwise: ignore[LW403] api_keys holds thousands of rows, not millions: one quick UPDATE
     op.execute("UPDATE api_keys SET name = 'Key ' || prefix WHERE name IS NULL")
 
 

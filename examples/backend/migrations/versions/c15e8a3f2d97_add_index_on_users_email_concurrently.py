@@ -29,7 +29,7 @@ def upgrade() -> None:
     https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
     """
     with op.get_context().autocommit_block():
-        op.create_index(
+        op.create_index(  # lockwise: ignore[LW406] env.py migrates on one connection; no other session of this process waits on it
             op.f("ix_users_email"),
             "users",
             ["email"],
@@ -41,7 +41,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Downgrade schema."""
     with op.get_context().autocommit_block():
-        op.drop_index(
+        op.drop_index(  # lockwise: ignore[LW406] env.py migrates on one connection; no other session of this process waits on it
             op.f("ix_users_email"),
             table_name="users",
             postgresql_concurrently=True,

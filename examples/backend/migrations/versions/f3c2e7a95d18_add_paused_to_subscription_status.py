@@ -27,7 +27,7 @@ def upgrade() -> None:
     https://www.postgresql.org/docs/current/sql-altertype.html (Notes)
     """
     with op.get_context().autocommit_block():
-        op.execute(
+        op.execute(  # lockwise: ignore[LW406] env.py migrates on one connection; no other session of this process waits on it
             "ALTER TYPE subscription_status ADD VALUE IF NOT EXISTS 'paused' AFTER 'active'"
         )
 
@@ -46,6 +46,8 @@ def downgrade() -> None:
     )
     # The default is typed with the old enum and cannot be cast along with the column.
     op.execute("ALTER TABLE subscriptions ALTER COLUMN status DROP DEFAULT")
+    # lockwise: ignore[LW113] rollback only: PostgreSQL cannot drop an enum value, so the
+    # type is rebuilt; subscriptions holds one row per customer, rewritten in a blink
     op.execute(
         "ALTER TABLE subscriptions ALTER COLUMN status TYPE subscription_status"
         " USING status::text::subscription_status"

@@ -1,0 +1,101 @@
+"""`lockwise review --format sarif`: SARIF 2.1.0, for GitHub code scanning and other viewers.
+
+The format: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import lockwise
+from lockwise.review.findings import Finding, ReviewReport
+from lockwise.rules import RULES, Rule
+from lockwise.testing.runner import MigrationFailure
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# Assumed: the project has no published home page yet; change when it has one.
+INFORMATION_URI = "https://pypi.org/project/lockwise/"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render(report: ReviewReport) -> str:
+    """Return the review as a SARIF 2.1.0 log with one run."""
+    return json.dumps(as_dict(report), indent=2)
+
+
+def as_dict(report: ReviewReport) -> dict[str, Any]:
+    """Return the SARIF log as plain data."""
+    run = {
+        "tool": {"driver": _driver(report)},
+        "invocations": [_invocation(report.failures)],
+        "results": [_result(finding) for finding in report.findings],
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _driver(report: ReviewReport) -> dict[str, Any]:
+    """The tool, with every rule of the catalog, plus any a finding names that it lacks."""
+    known = {rule.id for rule in RULES}
+    rules = [_rule(rule) for rule in RULES]
+    extra = {finding.rule: finding for finding in report.findings if finding.rule not in known}
+    rules += [_rule_of(finding) for finding in extra.values()]
+    return {
+        "name": "lockwise",
+        "version": lockwise.__version__,
+        "informationUri": INFORMATION_URI,
+        "rules": rules,
+    }
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": rule.fix},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+    }
+
+
+def _rule_of(finding: Finding) -> dict[str, Any]:
+    """A rule known only from a finding (one the review engine reports itself)."""
+    return {
+        "id": finding.rule,
+        "name": finding.name,
+        "shortDescription": {"text": finding.name},
+        "help": {"text": finding.fix},
+        "defaultConfiguration": {"level": LEVEL[finding.severity]},
+    }
+
+
+def _result(finding: Finding) -> dict[str, Any]:
+    text = f"{finding.message}\n\nfix:\n{finding.fix}"
+    return {
+        "ruleId": finding.rule,
+        "level": LEVEL[finding.severity],
+        "message": {"text": text},
+        "locations": [_location(finding.file, finding.line)],
+    }
+
+
+def _location(file: str, line: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(file)}}
+    if line:
+        physical["region"] = {"startLine": line}
+    return {"physicalLocation": physical}
+
+
+def _invocation(failures: tuple[MigrationFailure, ...]) -> dict[str, Any]:
+    """Whether every migration ran; a failed one is a notification at its line."""
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{failure.direction} failed: {failure.error}"},
+            "locations": [_location(failure.file, failure.line)],
+        }
+        for failure in failures
+    ]
+    return {"executionSuccessful": not failures, "toolExecutionNotifications": notifications}

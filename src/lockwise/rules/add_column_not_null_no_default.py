@@ -1,0 +1,108 @@
+"""LW105 add-column-not-null-no-default: a required column added with no server default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import ast
+from pglast.enums import AlterTableType, ConstrType
+
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+
+_ADD = AlterTableType.AT_AddColumn
+SERIALS = {"smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"}
+_REQUIRED = {ConstrType.CONSTR_NOTNULL, ConstrType.CONSTR_PRIMARY}
+_FILLED = {ConstrType.CONSTR_DEFAULT, ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_GENERATED}
+
+
+def check(facts: RevisionFacts) -> Iterator[Hit]:
+    """Flag ADD COLUMN ... NOT NULL without a default on a table that existed before."""
+    for statement, node in facts.of_type(ast.AlterTableStmt):
+        table = relation_name(node.relation)
+        columns = [c.def_ for c in node.cmds if c.subtype == _ADD and _required_unfilled(c.def_)]
+        if columns and _existing(facts, statement, table):
+            failed = (
+                facts.failure is not None and (facts.failure.sql or "").strip() == statement.sql
+            )
+            yield Hit(
+                f"ADD COLUMN {columns[0].colname} NOT NULL with no server default fails whenever "
+                f"{table} has rows, which would hold NULL{' (it failed here)' if failed else ''}; "
+                "and inserts from the running code, which does not send the column yet, fail too",
+                statement.index,
+            )
+
+
+def _required_unfilled(column: Any) -> bool:
+    """NOT NULL (or PRIMARY KEY), with nothing to fill existing rows: no default, no sequence."""
+    kinds = {constraint.contype for constraint in column.constraints or ()}
+    required = column.is_not_null or bool(kinds & _REQUIRED)
+    return required and not kinds & _FILLED and column.typeName.names[-1].sval not in SERIALS
+
+
+def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
+    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
+    i = statement.index
+    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
+    return statement.existed_before(table) and table not in made
+
+
+_SETUP = (
+    "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);"
+    " INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g"
+)
+
+RULE = Rule(
+    id="LW105",
+    name="add-column-not-null-no-default",
+    severity="error",
+    summary="op.add_column(nullable=False) without a server_default (Python default= not counted)",
+    lock="",
+    blocks="",
+    # https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
+    why=(
+        "Existing rows get NULL in a new column with no server default, so ADD COLUMN ... NOT "
+        "NULL fails on any non-empty table: it passes on an empty dev database and breaks the "
+        "deploy (a Python `default=` is never sent to the database). Where it succeeds, the "
+        "code still running inserts rows without the column, and those inserts fail."
+    ),
+    fix=(
+        "# nullable first; make it NOT NULL once the code writes it and rows are backfilled\n"
+        'op.add_column("orders", sa.Column("status", sa.Text(), nullable=True))\n'
+        "# or NOT NULL with a constant server default (no rewrite on PostgreSQL 11+)\n"
+        'op.add_column("orders", sa.Column("status", sa.Text(), nullable=False,'
+        ' server_default="new"))'
+    ),
+    check=check,
+    bad=(
+        Example(
+            setup=_SETUP,
+            upgrade='op.add_column("orders", sa.Column("status", sa.Text(), nullable=False))',
+        ),
+        Example(
+            setup=_SETUP,
+            upgrade=(
+                'op.add_column("orders", sa.Column("status", sa.Text(), nullable=False,'
+                ' default="new"))'
+            ),
+        ),
+    ),
+    good=(
+        Example(
+            setup=_SETUP,
+            upgrade=(
+                'op.add_column("orders", sa.Column("note", sa.Text(), nullable=True))\n'
+                'op.add_column("orders", sa.Column("status", sa.Text(), nullable=False,'
+                ' server_default="new"))'
+            ),
+        ),
+        Example(
+            upgrade=(
+                'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True))\n'
+                'op.add_column("orders", sa.Column("status", sa.Text(), nullable=False))'
+            ),
+        ),
+    ),
+    aliases={"squawk": "adding-required-field"},
+    versions="the constant server_default route needs PostgreSQL 11+ to avoid a rewrite",
+)

@@ -1,0 +1,104 @@
+"""LW307 probable-rename-as-drop-add: a column dropped and another added on the same table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pglast import ast
+from pglast.enums import AlterTableType
+
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+
+_ORDERS = (
+    "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);"
+    " INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g"
+)
+
+
+def check(facts: RevisionFacts) -> Iterator[Hit]:
+    """Flag each column dropped from an existing table that also gains an uncopied column."""
+    added, copied = _added(facts), _copied(facts)
+    for statement, node in facts.of_type(ast.AlterTableStmt):
+        table = relation_name(node.relation)
+        fresh = [column for column in added.get(table, ()) if (table, column) not in copied]
+        for cmd in node.cmds:
+            if cmd.subtype == AlterTableType.AT_DropColumn and fresh:
+                yield Hit(
+                    f"{table} loses {cmd.name} and gains {', '.join(fresh)} in the same "
+                    "revision: if this is a rename (autogenerate writes one as drop + add), "
+                    f"every value of {table}.{cmd.name} is lost and the new column starts empty",
+                    statement.index,
+                )
+
+
+def _added(facts: RevisionFacts) -> dict[str, list[str]]:
+    """Columns the revision adds, by table, on tables that existed before it."""
+    added: dict[str, list[str]] = {}
+    for statement, node in facts.of_type(ast.AlterTableStmt):
+        table = relation_name(node.relation)
+        for cmd in node.cmds:
+            if cmd.subtype == AlterTableType.AT_AddColumn and statement.existed_before(table):
+                added.setdefault(table, []).append(str(cmd.def_.colname))
+    return added
+
+
+def _copied(facts: RevisionFacts) -> set[tuple[str, str]]:
+    """(table, column) pairs that an UPDATE in the revision fills: the data was moved."""
+    return {
+        (relation_name(node.relation), str(target.name))
+        for _, node in facts.of_type(ast.UpdateStmt)
+        for target in node.targetList
+    }
+
+
+RULE = Rule(
+    id="LW307",
+    name="probable-rename-as-drop-add",
+    severity="error",
+    summary="drop_column and add_column on the same table in one revision, with no data copied",
+    lock="",
+    blocks="the table only for a moment; the harm is the data of the dropped column",
+    why=(
+        "Alembic's autogenerate cannot see a rename: a column renamed in the model comes out "
+        "as op.drop_column of the old name and op.add_column of the new one. Run as written, "
+        "the migration succeeds and silently throws away every value of the old column, and "
+        "the new one starts NULL (or the add fails on a NOT NULL column). Nothing errors, so "
+        "the loss shows up later, in production data. Write the rename, or copy the data "
+        "before dropping the old column."
+    ),
+    # DROP COLUMN discards the column's data; ADD COLUMN starts from NULL or the default:
+    # https://www.postgresql.org/docs/current/sql-altertable.html
+    fix=(
+        "# A rename (see LW304 for what it does to running code):\n"
+        'op.alter_column("orders", "total", new_column_name="amount")\n'
+        "# Or keep the data while moving it to a new column:\n"
+        'op.add_column("orders", sa.Column("amount", sa.Numeric(), nullable=True))\n'
+        'op.execute("UPDATE orders SET amount = total")\n'
+        'op.drop_column("orders", "total")'
+    ),
+    check=check,
+    bad=(
+        Example(
+            setup=_ORDERS,
+            upgrade=(
+                'op.add_column("orders", sa.Column("amount", sa.Numeric(), nullable=True))\n'
+                'op.drop_column("orders", "total")'
+            ),
+        ),
+    ),
+    good=(
+        Example(
+            setup=_ORDERS,
+            upgrade=(
+                'op.add_column("orders", sa.Column("amount", sa.Numeric(), nullable=True))\n'
+                'op.execute("UPDATE orders SET amount = total")\n'
+                'op.drop_column("orders", "total")'
+            ),
+        ),
+        Example(
+            setup=_ORDERS,
+            upgrade='op.alter_column("orders", "total", new_column_name="amount")',
+        ),
+    ),
+    downgrades=False,
+)

@@ -1,0 +1,104 @@
+"""LW106 set-not-null: SET NOT NULL that scans an existing table under ACCESS EXCLUSIVE."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import ast
+from pglast.enums import AlterTableType, ConstrType
+
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+
+
+def check(facts: RevisionFacts) -> Iterator[Hit]:
+    """Flag SET NOT NULL measured scanning a table that existed before."""
+    for statement, node in facts.of_type(ast.AlterTableStmt):
+        table = relation_name(node.relation)
+        columns = list(_made_not_null(node))
+        if columns and _existing(facts, statement, table) and _scans(facts, statement, table):
+            yield Hit(
+                f"Making {table}.{columns[0]} NOT NULL scans every row of {table} under ACCESS "
+                "EXCLUSIVE: reads and writes wait for the whole scan",
+                statement.index,
+            )
+
+
+def _made_not_null(node: Any) -> Iterator[str]:
+    """Columns made NOT NULL: SET NOT NULL, or PostgreSQL 18's validated NOT NULL constraint."""
+    for cmd in node.cmds:
+        if cmd.subtype == AlterTableType.AT_SetNotNull:
+            yield str(cmd.name)
+        elif cmd.subtype == AlterTableType.AT_AddConstraint:
+            added: Any = cmd.def_
+            if added.contype == ConstrType.CONSTR_NOTNULL and not added.skip_validation:
+                yield from (str(key.sval) for key in added.keys or ())
+
+
+def _scans(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
+    # PostgreSQL 12+ skips the scan when a valid CHECK (c IS NOT NULL) proves it; before, never.
+    # https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL
+    if facts.target_version < 12 or not (facts.measured and facts.failure is None):
+        return True
+    return table in statement.captured.scans
+
+
+def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
+    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
+    i = statement.index
+    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
+    return statement.existed_before(table) and table not in made
+
+
+_SETUP = (
+    "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);"
+    " INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g"
+)
+# The last step of the safe path: the CHECK was added NOT VALID and validated earlier.
+_CHECK = "ALTER TABLE orders ADD CONSTRAINT ck_orders_total_not_null CHECK (total IS NOT NULL)"
+_PROVEN = f"{_SETUP}; {_CHECK}"
+
+RULE = Rule(
+    id="LW106",
+    name="set-not-null",
+    severity="error",
+    summary="op.alter_column(nullable=False) on an existing column, with no valid CHECK proving it",
+    lock="AccessExclusiveLock",
+    blocks="every read and write of the table for the whole scan",
+    why=(
+        "SET NOT NULL takes ACCESS EXCLUSIVE and reads every row to prove there is no NULL: on "
+        "a large table, minutes in which not even a SELECT gets through. Since PostgreSQL 12 the "
+        "scan is skipped when a valid CHECK (column IS NOT NULL) already proves it, and that "
+        "CHECK can be added NOT VALID (brief lock) and validated under SHARE UPDATE EXCLUSIVE, "
+        "which lets reads and writes through. PostgreSQL 18 can add the NOT NULL itself NOT VALID."
+    ),
+    fix=(
+        "# revision 1 (brief lock, no scan)\n"
+        'op.create_check_constraint("ck_orders_total_not_null", "orders", "total IS NOT NULL",'
+        " postgresql_not_valid=True)\n"
+        "# revision 2, after the backfill (scans, but lets reads and writes through)\n"
+        'op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_total_not_null")\n'
+        "# revision 3 (no scan: the valid CHECK proves it)\n"
+        'op.alter_column("orders", "total", nullable=False)\n'
+        'op.drop_constraint("ck_orders_total_not_null", "orders", type_="check")'
+    ),
+    check=check,
+    bad=(Example(setup=_SETUP, upgrade='op.alter_column("orders", "total", nullable=False)'),),
+    good=(
+        Example(
+            setup=_PROVEN,
+            upgrade=(
+                'op.alter_column("orders", "total", nullable=False)\n'
+                'op.drop_constraint("ck_orders_total_not_null", "orders", type_="check")'
+            ),
+        ),
+        Example(
+            upgrade=(
+                'op.create_table("orders", sa.Column("total", sa.Numeric()))\n'
+                'op.alter_column("orders", "total", nullable=False)'
+            ),
+        ),
+    ),
+    aliases={"squawk": "adding-not-nullable-field", "strong_migrations": "change_column_null"},
+    versions="PostgreSQL 12+: a valid CHECK skips the scan; 18+: NOT NULL constraints NOT VALID",
+)

@@ -1,0 +1,100 @@
+"""LW204 unique-constraint-direct: a UNIQUE constraint that builds its index under the lock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pglast import ast
+from pglast.enums import AlterTableType, ConstrType
+
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+
+_SETUP = (
+    "CREATE TABLE orders (id bigint PRIMARY KEY, number text); "
+    "INSERT INTO orders SELECT g, 'N' || g FROM generate_series(1, 100) g"
+)
+_SAFE = (
+    "with op.get_context().autocommit_block():\n"
+    '    op.create_index("uq_orders_number", "orders", ["number"], unique=True,\n'
+    "                    postgresql_concurrently=True, if_not_exists=True)\n"
+    'op.execute("ALTER TABLE orders ADD CONSTRAINT uq_orders_number"\n'
+    '           " UNIQUE USING INDEX uq_orders_number")'
+)
+
+
+def _adds_unique(node: ast.AlterTableStmt) -> bool:
+    """True when the ALTER TABLE adds a UNIQUE constraint that builds its own index."""
+    return any(
+        cmd.subtype == AlterTableType.AT_AddConstraint
+        and isinstance(cmd.def_, ast.Constraint)
+        and cmd.def_.contype == ConstrType.CONSTR_UNIQUE
+        and not cmd.def_.indexname  # USING INDEX adopts an index built beforehand
+        for cmd in node.cmds or ()
+    )
+
+
+def _builds(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
+    """Measured: ACCESS EXCLUSIVE held while the existing table was read to build the index."""
+    if facts.measured and statement.captured.locks_measured:
+        return (
+            statement.existed_before(table)
+            and statement.holds("AccessExclusiveLock", table)
+            and table in statement.captured.scans
+        )
+    # Unmeasured (plain SQL, failed run): exempt a table a CREATE TABLE made earlier.
+    earlier = (n for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index)
+    return table not in {relation_name(n.relation) for n in earlier}
+
+
+def check(facts: RevisionFacts) -> Iterator[Hit]:
+    """Flag UNIQUE constraints whose index is built under ACCESS EXCLUSIVE on an existing table."""
+    for statement, node in facts.of_type(ast.AlterTableStmt):
+        table = relation_name(node.relation)
+        if _adds_unique(node) and _builds(facts, statement, table):
+            yield Hit(
+                f"ADD CONSTRAINT ... UNIQUE builds its index on {table} under ACCESS EXCLUSIVE: "
+                f"reads and writes on {table} wait for the whole build",
+                statement.index,
+            )
+
+
+RULE = Rule(
+    id="LW204",
+    name="unique-constraint-direct",
+    severity="error",
+    summary="op.create_unique_constraint on an existing table (its index is built under the lock)",
+    lock="AccessExclusiveLock",
+    blocks="every read and write on the table while the unique index is built",
+    why=(
+        # https://www.postgresql.org/docs/current/sql-altertable.html (ADD table_constraint
+        # [ USING INDEX ]) and https://www.postgresql.org/docs/current/sql-createindex.html
+        "ALTER TABLE ... ADD CONSTRAINT ... UNIQUE takes an ACCESS EXCLUSIVE lock on the table "
+        "and builds the unique index inside it: every row is read and sorted while no query "
+        "can read or write the table, until the migration commits. Build the index first with "
+        "CREATE UNIQUE INDEX CONCURRENTLY, which lets reads and writes through, then turn it "
+        "into the constraint with ADD CONSTRAINT ... UNIQUE USING INDEX, which only needs the "
+        "exclusive lock for a moment because the index already exists."
+    ),
+    fix=_SAFE,
+    check=check,
+    bad=(
+        Example(
+            setup=_SETUP,
+            upgrade='op.create_unique_constraint("uq_orders_number", "orders", ["number"])',
+        ),
+    ),
+    good=(
+        Example(setup=_SETUP, upgrade=_SAFE),
+        Example(
+            upgrade=(
+                'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True),'
+                ' sa.Column("number", sa.Text()))\n'
+                'op.create_unique_constraint("uq_orders_number", "orders", ["number"])'
+            ),
+        ),
+    ),
+    aliases={
+        "squawk": "disallowed-unique-constraint",
+        "strong_migrations": "add_unique_constraint",
+    },
+)

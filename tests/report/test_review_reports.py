@@ -1,0 +1,210 @@
+"""The `lockwise review` renderers, as snapshots: terminal, JSON, Markdown, GitHub, SARIF.
+
+Set LOCKWISE_UPDATE_SNAPSHOTS=1 to rewrite the snapshot files after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+from pathlib import Path
+
+from rich.console import Console
+
+from lockwise.capture.facts import Lock, Statement
+from lockwise.report import (
+    lock_words,
+    review_github,
+    review_json,
+    review_markdown,
+    review_sarif,
+    review_text,
+)
+from lockwise.review.findings import Finding, ReviewReport, TableSize
+from lockwise.testing.runner import MigrationFailure
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+FILE = "migrations/versions/a1b2c3_index_orders.py"
+CREATE_INDEX = "CREATE INDEX ix_orders_total ON orders (total)"
+
+INDEX = Finding(
+    "LW207",
+    "index-not-concurrent",
+    "error",
+    "a1b2c3",
+    "upgrade",
+    FILE,
+    21,
+    CREATE_INDEX,
+    "CREATE INDEX holds SHARE on orders: every write to orders waits until the whole "
+    "index is built",
+    "with op.get_context().autocommit_block():\n"
+    '    op.create_index("ix_orders_total", "orders", ["total"], postgresql_concurrently=True)',
+    lock="ShareLock",
+    aliases=(("squawk", "require-concurrent-index-creation"), ("strong_migrations", "add_index")),
+    table="orders",
+    size=TableSize(rows=1_200_000, bytes=92_274_688),
+    estimated_lock_s=42.4,
+)
+UNNAMED = Finding(
+    "LW211",
+    "concurrent-index-not-idempotent",
+    "warning",
+    "a1b2c3",
+    "upgrade",
+    FILE,
+    27,
+    "CREATE INDEX CONCURRENTLY ON orders (placed_at)",
+    "a retry after a failed build meets the INVALID index it left behind",
+    'op.create_index("ix_orders_placed_at", "orders", ["placed_at"], if_not_exists=True)',
+)
+TIMEOUT = Finding(
+    "LW401",
+    "missing-lock-timeout",
+    "info",
+    "d4e5f6",
+    "downgrade",
+    "migrations/versions/d4e5f6_drop_note.py",
+    30,
+    "ALTER TABLE orders ADD COLUMN note text",
+    "ALTER TABLE waits for its lock with no lock_timeout: every query on orders queues behind it",
+    "op.execute(\"SET LOCAL lock_timeout = '2s'\")",
+    lock="AccessExclusiveLock",
+    table="orders",
+)
+STATEMENTS = (
+    Statement(
+        "a1b2c3",
+        "upgrade",
+        FILE,
+        21,
+        CREATE_INDEX,
+        transactional=True,
+        duration_ms=3.14159,
+        locks=(Lock("orders", "ShareLock"),),
+        rewrites=(),
+        scans=("orders",),
+        created_before=(),
+    ),
+    Statement(
+        "a1b2c3",
+        "upgrade",
+        FILE,
+        None,
+        "UPDATE alembic_version SET version_num='a1b2c3'",
+        transactional=True,
+        duration_ms=0.2,
+        locks=(Lock("alembic_version", "RowExclusiveLock"),),
+        rewrites=(),
+        scans=("alembic_version",),
+        created_before=(),
+        locks_measured=False,
+    ),
+)
+FAILURE = MigrationFailure(
+    "f7a8b9",
+    "upgrade",
+    "migrations/versions/f7a8b9_orders_fk.py",
+    14,
+    "ALTER TABLE orders ADD CONSTRAINT fk_orders_account FOREIGN KEY (account_id) "
+    "REFERENCES accounts (id)",
+    'relation "accounts" does not exist',
+)
+REPORT = ReviewReport(
+    "18.6",
+    (INDEX, UNNAMED, TIMEOUT),
+    STATEMENTS,
+    (FAILURE,),
+    revisions=("a1b2c3", "d4e5f6", "f7a8b9"),
+)
+CLEAN = ReviewReport("18.6", (), STATEMENTS, revisions=("a1b2c3",))
+
+
+def rendered_text(report: ReviewReport) -> str:
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(review_text.render(report))
+    return console.export_text()
+
+
+def matches_snapshot(name: str, text: str) -> bool:
+    path = SNAPSHOTS / name
+    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
+        path.write_text(text)
+    return path.read_text() == text
+
+
+def test_text_groups_findings_by_revision_and_ends_with_a_summary() -> None:
+    assert matches_snapshot("review.txt", rendered_text(REPORT))
+
+
+def test_text_of_a_clean_review_says_no_findings() -> None:
+    assert matches_snapshot("review.clean.txt", rendered_text(CLEAN))
+
+
+def test_text_summary_counts_findings_by_severity() -> None:
+    expected = "3 findings: 1 error, 1 warning, 1 info in 3 revisions; 1 migration failed"
+    assert review_text.summary(REPORT) == expected
+
+
+def test_json_review_is_stable() -> None:
+    assert matches_snapshot("review.json", review_json.render(REPORT) + "\n")
+
+
+def test_json_has_production_keys_only_with_stats() -> None:
+    first, second, _ = review_json.as_dict(REPORT)["findings"]
+    assert (first["rows"], first["bytes"], first["estimated_lock_s"]) == (
+        1_200_000,
+        92_274_688,
+        42.4,
+    )
+    assert not {"table", "rows", "bytes", "estimated_lock_s"} & second.keys()
+
+
+def test_markdown_comment_has_a_table_and_details_per_finding() -> None:
+    assert matches_snapshot("review.md", review_markdown.render(REPORT))
+
+
+def test_github_commands_annotate_each_finding_and_failure() -> None:
+    assert matches_snapshot("review.github.txt", review_github.render(REPORT))
+
+
+def test_github_escapes_newlines_in_messages_and_commas_in_file_names() -> None:
+    odd = dataclasses.replace(UNNAMED, file="versions/a,b: c.py", message="50%\nof rows", fix="")
+    line = review_github.render(ReviewReport("18.6", (odd,)))
+    assert line.startswith("::warning file=versions/a%2Cb%3A c.py,line=27,title=LW211 ")
+    assert "::50%25%0Aof rows" in line and line.count("\n") == 1
+
+
+def test_sarif_has_the_keys_sarif_2_1_0_requires() -> None:
+    log = json.loads(review_sarif.render(REPORT))
+    assert log["version"] == "2.1.0" and log["$schema"] == review_sarif.SCHEMA
+    (run,) = log["runs"]
+    assert run["tool"]["driver"]["name"] == "lockwise"
+    assert all(rule["id"] for rule in run["tool"]["driver"]["rules"])
+    assert all(result["message"]["text"] for result in run["results"])
+    assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_every_sarif_result_names_a_rule_of_the_driver() -> None:
+    engine = dataclasses.replace(TIMEOUT, rule="LW001", name="unused-ignore")
+    log = review_sarif.as_dict(ReviewReport("18.6", (INDEX, UNNAMED, engine)))
+    (run,) = log["runs"]
+    ids = {rule["id"] for rule in run["tool"]["driver"]["rules"]}
+    assert {result["ruleId"] for result in run["results"]} <= ids
+
+
+def test_sarif_result_points_at_file_and_line() -> None:
+    (result, *_) = review_sarif.as_dict(REPORT)["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": FILE}, "region": {"startLine": 21}}
+    assert result["level"] == "error"
+
+
+def test_lock_words_say_what_a_mode_blocks() -> None:
+    assert lock_words.blocks("ShareLock") == "writes"
+    assert lock_words.blocks("SHARE UPDATE EXCLUSIVE").startswith("other schema changes")
+    assert lock_words.held("AccessExclusiveLock", "orders") == (
+        "holds AccessExclusiveLock on orders: blocks reads and writes"
+    )

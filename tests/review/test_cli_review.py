@@ -1,0 +1,77 @@
+"""`lockwise review` as users run it: formats, plain SQL, ignores, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lockwise.database.server import Server
+
+PROJECTS = Path(__file__).parents[1] / "projects"
+
+
+def lockwise(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lockwise", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
+        cwd=cwd,
+    )
+
+
+def test_plain_sql_is_reviewed_without_a_database(tmp_path: Path) -> None:
+    sql = tmp_path / "0001.sql"
+    sql.write_text("-- add an index\nCREATE INDEX ix_orders_total ON orders (total);\n")
+    done = lockwise("review", str(sql), "--format", "json")
+    findings = json.loads(done.stdout)["findings"]
+    assert done.returncode == 1
+    errors = [(f["rule"], f["line"], f["measured"]) for f in findings if f["severity"] == "error"]
+    assert errors == [("LW207", 2, False)]
+
+
+def test_ignore_comment_silences_its_finding_and_a_stale_one_is_reported(
+    server_env: Server,
+) -> None:
+    done = lockwise("review", str(PROJECTS / "ignores"), "--format", "json")
+    found = [(f["rule"], f["line"]) for f in json.loads(done.stdout)["findings"]]
+    assert ("LW207", 13) not in found
+    assert ("LW001", 14) in found
+
+
+def test_github_format_prints_workflow_annotations(server_env: Server) -> None:
+    done = lockwise("review", str(PROJECTS / "ignores"), "--format", "github")
+    assert (
+        "::warning file=migrations/versions/1900aa000003_add_orders_note.py,line=14" in done.stdout
+    )
+
+
+def test_unknown_rule_in_an_ignore_comment_is_bad_input(server_env: Server) -> None:
+    done = lockwise("review", str(PROJECTS / "bad_ignore"))
+    assert done.returncode == 2
+    assert "1900aa000003_add_orders_note.py:14: unknown rule LW999" in done.stderr
+
+
+def test_unknown_rule_in_config_is_bad_input(server_env: Server) -> None:
+    done = lockwise("review", str(PROJECTS / "bad_config"))
+    assert done.returncode == 2 and "unknown rule LW999" in done.stderr
+
+
+def test_fail_on_never_exits_0_with_findings(tmp_path: Path) -> None:
+    sql = tmp_path / "a.sql"
+    sql.write_text("CREATE INDEX ix ON orders (total);\n")
+    assert lockwise("review", str(sql), "--fail-on", "never").returncode == 0
+
+
+def test_explain_prints_the_rule_page() -> None:
+    done = lockwise("explain", "LW207")
+    assert done.returncode == 0 and "index-not-concurrent" in done.stdout
+
+
+def test_explain_unknown_rule_is_bad_input() -> None:
+    done = lockwise("explain", "LW999")
+    assert done.returncode == 2 and done.stderr.startswith("lockwise: error: unknown rule")
