@@ -128,20 +128,22 @@ class Project:
         return script
 
 
-def load_project(path: Path) -> Project:
+def load_project(path: Path, allow_heads: bool = False) -> Project:
     """Load the Alembic project in `path` (a folder, an alembic.ini or a pyproject.toml).
 
     Raises:
         ProjectNotFound: no Alembic configuration, or script_location points at nothing.
         BrokenMigration: a migration file cannot be loaded.
-        RevisionGraphError: missing down-revision, cycle, duplicate id, or several heads.
+        RevisionGraphError: missing down-revision, cycle, duplicate id, or several heads
+            (unless `allow_heads`: review reports those as LW410 instead).
     """
     config, root = _config(path)
     script = _script_directory(config)
     scripts = _load_scripts(script)
     revisions = [_revision(s, script) for s in scripts]
     heads = tuple(script.get_heads())
-    _check_heads(revisions, heads)
+    if not allow_heads:
+        _check_heads(revisions, heads)
     return Project(root=root, config=config, script=script, revisions=revisions, heads=heads)
 
 
@@ -271,15 +273,22 @@ def _missing_message(script: ScriptDirectory, missing: str) -> str:
 
 def _check_heads(revisions: list[Revision], heads: tuple[str, ...]) -> None:
     """Refuse several heads, unless all but one sit on branches the project labeled."""
+    message = heads_problem(revisions, heads)
+    if message:
+        raise RevisionGraphError(message)
+
+
+def heads_problem(revisions: list[Revision], heads: tuple[str, ...]) -> str:
+    """Why these heads are a problem ("" when there is one, or the branches are declared)."""
     if len(heads) < 2:
-        return
+        return ""
     by_id = {r.id: r for r in revisions}
     lines = {head: _ancestry(head, by_id) for head in heads}
     undeclared = [head for head in heads if not _labeled_own_line(head, lines, by_id)]
     if len(undeclared) <= 1:
-        return  # branches the project declared on purpose (Alembic's multiple bases)
+        return ""  # branches the project declared on purpose (Alembic's multiple bases)
     named = ", ".join(by_id[h].label for h in heads)
-    raise RevisionGraphError(
+    return (
         f"{len(heads)} heads: {named}; join them with: "
         f'alembic merge -m "merge heads" {" ".join(heads)}'
     )

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from lockwise import commands
+from lockwise.database.scratch import scratch_database
 from lockwise.database.server import Server
 from lockwise.review.findings import ReviewReport
 
@@ -95,3 +97,24 @@ def test_unreachable_stats_from_exits_3_without_the_password(server_env: Server)
     )
     assert done.returncode == 3 and "127.0.0.1" in done.stderr
     assert "s3cret" not in done.stdout + done.stderr
+
+
+def test_two_heads_are_a_finding_for_review(pg_server: Server) -> None:
+    report = commands.review(PROJECTS / "two_heads", pg_server.url)
+    heads = [f for f in report.findings if f.rule == "LW410"]
+    assert {f.revision for f in heads} == {"1b2c3d4e0002", "1b2c3d4e0003"}
+    assert "alembic merge" in heads[0].fix and report.fails("error")
+
+
+def test_stats_from_adds_production_size_and_lock_estimate(pg_server: Server) -> None:
+    with scratch_database(pg_server) as production:
+        with psycopg.connect(production.url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)")
+            conn.execute("INSERT INTO orders SELECT g, g FROM generate_series(1, 50000) g")
+            conn.execute("ANALYZE orders")
+        report = commands.review(
+            PROJECTS / "hazards", pg_server.url, "ab0000000009:ab0000000010", production.url
+        )
+    (index,) = [f for f in report.findings if f.rule == "LW207"]
+    assert index.size is not None and index.size.rows == 50000
+    assert index.estimated_lock_s is not None and index.severity == "error"

@@ -43,15 +43,24 @@ FROM pg_stat_xact_user_tables WHERE seq_scan > 0
 """
 
 
-def measure(database: ScratchDatabase, recorded: Sequence[Recorded]) -> list[Facts]:
-    """Replay `recorded` in order on `database`, one transaction each; return their facts."""
+def measure(
+    database: ScratchDatabase,
+    recorded: Sequence[Recorded],
+    conn: psycopg.Connection[Any] | None = None,
+) -> list[Facts]:
+    """Replay `recorded` in order on `database`, one transaction each; return their facts.
+
+    `conn`: an idle autocommit connection to `database` to reuse (else one is opened).
+    """
+    if conn is None:
+        with psycopg.connect(database.url, autocommit=True) as own:
+            return measure(database, recorded, own)
     facts = []
-    with psycopg.connect(database.url, autocommit=True) as conn:
-        created: set[str] = set()
-        existing = set(_relations(conn).values())
-        for statement in recorded:
-            facts.append(_replay(database.url, conn, statement, frozenset(created)))
-            created |= set(_relations(conn).values()) - existing
+    created: set[str] = set()
+    existing = set(_relations(conn).values())
+    for statement in recorded:
+        facts.append(_replay(database.url, conn, statement, frozenset(created)))
+        created |= set(_relations(conn).values()) - existing
     return facts
 
 

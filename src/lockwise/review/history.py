@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy.engine import Connection
 
-from lockwise.capture import Capture, Recorded, assemble, measure, record
+from lockwise.capture import Capture, Facts, Recorded, assemble, measure, record
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.project import Project, Revision
 from lockwise.testing.runner import (
@@ -51,6 +52,7 @@ class _Walk:
     applied: list[Revision] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
     _shared: Connection | None = None
+    _measuring: psycopg.Connection[Any] | None = None
 
     @property
     def connection(self) -> Connection | None:
@@ -59,10 +61,20 @@ class _Walk:
             self._shared = shared_connection(self.database.url)
         return self._shared
 
+    def measure(self, recorded: list[Recorded]) -> list[Facts]:
+        """Replay and measure statements on the working database, on one connection."""
+        if self._measuring is None:
+            self._measuring = psycopg.connect(self.database.url, autocommit=True)
+        return measure(self.database, recorded, self._measuring)
+
     def close(self) -> None:
+        """Close every connection to the working database (before cloning or dropping it)."""
         if self._shared is not None:
             self._shared.close()
             self._shared = None
+        if self._measuring is not None:
+            self._measuring.close()
+            self._measuring = None
 
     def record(self, revision: Revision, direction: Direction) -> tuple[list[Recorded], Any]:
         recorded, failure = record(
@@ -142,8 +154,8 @@ def _capture(walk: _Walk, revision: Revision) -> RevisionCapture:
     down, down_failure = walk.record(revision, "downgrade")
     if down_failure is not None:
         walk.rebuild()
-    up_facts = measure(walk.database, up)
-    down_facts = measure(walk.database, down) if down_failure is None else []
+    up_facts = walk.measure(up)
+    down_facts = walk.measure(down) if down_failure is None else []
     if not walk.apply(revision):
         walk.rebuild()
         walk.apply(revision)

@@ -10,7 +10,7 @@ from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import open_server
 from lockwise.database.stats import table_sizes
 from lockwise.errors import BadInput
-from lockwise.project import Project, Revision, load_project
+from lockwise.project import Project, Revision, heads_problem, load_project
 from lockwise.review.engine import findings_of, findings_of_facts, with_sizes
 from lockwise.review.findings import Finding, ReviewReport
 from lockwise.review.history import RevisionCapture, capture_history
@@ -28,7 +28,7 @@ def review_project(
     progress: Progress | None,
 ) -> ReviewReport:
     """Review the selected revisions of the project at `path`."""
-    project = load_project(path)
+    project = load_project(path, allow_heads=True)
     settings = load_settings(project.root)
     selected = select(project, revision_range)
     ignores = _ignores(project, selected)  # bad ignore comments fail before any work
@@ -37,7 +37,7 @@ def review_project(
     sweep(server)
     with ScratchSession(server) as session:
         captures, target = capture_history(project, session, selected, progress)
-    findings = _findings(project, captures, settings, target.async_env, ignores)
+    findings = _heads(project) + _findings(project, captures, settings, target.async_env, ignores)
     if sizes:
         findings = with_sizes(findings, sizes, _work(captures, project), settings)
     statements = tuple(
@@ -53,6 +53,32 @@ def review_project(
         failures=failures,
         revisions=tuple(c.revision.id for c in captures),
     )
+
+
+MULTIPLE_HEADS = ("LW410", "multiple-heads")
+
+
+def _heads(project: Project) -> list[Finding]:
+    """LW410: several heads the project did not declare as branches."""
+    problem = heads_problem(project.revisions, project.heads)
+    if not problem:
+        return []
+    rule, name = MULTIPLE_HEADS
+    return [
+        Finding(
+            rule=rule,
+            name=name,
+            severity="error",
+            revision=head,
+            direction="upgrade",
+            file=project.relative(project.revision(head).path),
+            line=None,
+            sql=None,
+            message=f"{problem}: a deploy runs one head's branch and skips the other",
+            fix=f'alembic merge -m "merge heads" {" ".join(project.heads)}',
+        )
+        for head in project.heads
+    ]
 
 
 def _ignores(project: Project, selected: frozenset[str]) -> list[Ignore]:
