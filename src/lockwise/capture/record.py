@@ -9,7 +9,7 @@ transaction or in an autocommit block.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,28 @@ from lockwise.testing.runner import (
 @contextmanager
 def recording(migration_file: Path) -> Iterator[list[Recorded]]:
     """Collect the statements issued from `migration_file` while the block runs."""
-    target = frozenset({str(migration_file), str(migration_file.resolve())})
-    recorded: list[Recorded] = []
+    statements: list[Recorded] = []
+    with recording_files({migration_file: ""}) as recorded:
+        try:
+            yield statements
+        finally:
+            statements.extend(statement for _, statement in recorded)
+
+
+@contextmanager
+def recording_files(files: Mapping[Path, str]) -> Iterator[list[tuple[str, Recorded]]]:
+    """Collect statements issued from any of `files`, each with the key of its file."""
+    keys = {str(path): key for path, key in files.items()}
+    keys |= {str(path.resolve()): key for path, key in files.items()}
+    recorded: list[tuple[str, Recorded]] = []
 
     def before(
         conn: Connection, _cursor: Any, sql: str, parameters: Any, _ctx: Any, many: bool
     ) -> None:
-        line = _line_in_stack(target)
-        if line is not None:
-            recorded.append(Recorded(sql, parameters, many, line, not _autocommit(conn)))
+        found = _origin(keys)
+        if found is not None:
+            key, line = found
+            recorded.append((key, Recorded(sql, parameters, many, line, not _autocommit(conn))))
 
     event.listen(Engine, "before_cursor_execute", before)
     try:
@@ -48,12 +61,13 @@ def recording(migration_file: Path) -> Iterator[list[Recorded]]:
         event.remove(Engine, "before_cursor_execute", before)
 
 
-def _line_in_stack(target: frozenset[str]) -> int | None:
+def _origin(keys: Mapping[str, str]) -> tuple[str, int] | None:
     # Frames carry the path Alembic loaded the file by; no resolving per frame.
     frame = inspect.currentframe()
     while frame is not None:
-        if frame.f_code.co_filename in target:
-            return frame.f_lineno
+        key = keys.get(frame.f_code.co_filename)
+        if key is not None:
+            return key, frame.f_lineno
         frame = frame.f_back
     return None
 

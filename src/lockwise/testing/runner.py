@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from alembic.runtime.migration import MigrationContext
+from alembic.runtime.migration import MigrationContext, MigrationStep
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -81,6 +81,27 @@ def run_step(
     finally:
         if connection is not None and connection.in_transaction():
             # What leaving env.py's own `with engine.connect()` block would do.
+            connection.rollback()
+
+
+def run_steps(
+    project: Project, url: str, steps: list[MigrationStep], connection: Connection | None = None
+) -> None:
+    """Run several Alembic steps in one env.py run, as `alembic upgrade head` would.
+
+    Raises whatever the migrations raise (callers that need `MigrationFailure` details
+    run revisions one by one with `run_step`).
+    """
+    expected = database_name(url)
+
+    def all_steps(_rev: Any, context: MigrationContext) -> list[Any]:
+        check_database(context, expected, url)
+        return list(steps)
+
+    try:
+        project.run_env(driver_url(project, url), all_steps, connection)
+    finally:
+        if connection is not None and connection.in_transaction():
             connection.rollback()
 
 
