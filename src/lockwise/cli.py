@@ -79,6 +79,7 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 @click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
 @click.option("--target-version", type=int, default=15, help="For SQL files: production PG.")
+@click.option("--infos", is_flag=True, help="Show each info finding (text format).")
 def review(
     targets: tuple[Path, ...],
     url: str | None,
@@ -88,6 +89,7 @@ def review(
     fmt: str,
     fail_on: str | None,
     target_version: int,
+    infos: bool,
 ) -> None:
     """Measure what each migration does and report hazards (or lint plain .sql files)."""
     from lockwise import commands
@@ -104,7 +106,7 @@ def review(
         report = commands.review(project, url, span, stats_from, _progress())
         settings = load_settings(project.resolve() if project.is_dir() else project.parent)
         settings_fail_on = settings.fail_on or "never"
-    _print_review(report, fmt)
+    _print_review(report, fmt, infos)
     sys.exit(1 if report.fails(parse_fail_on(fail_on or settings_fail_on)) else 0)
 
 
@@ -176,7 +178,7 @@ def _progress() -> Callable[[int, int, Revision], None]:
     return show
 
 
-def _print_review(report: ReviewReport, fmt: str) -> None:
+def _print_review(report: ReviewReport, fmt: str, infos: bool = False) -> None:
     from lockwise.report import (
         review_github,
         review_json,
@@ -186,7 +188,7 @@ def _print_review(report: ReviewReport, fmt: str) -> None:
     )
 
     if fmt == "text":
-        _console().print(review_text.render(report))
+        _console().print(review_text.render(report, infos))
         return
     renderers = {
         "json": review_json.render,

@@ -208,3 +208,9 @@ def test_lock_words_say_what_a_mode_blocks() -> None:
     assert lock_words.held("AccessExclusiveLock", "orders") == (
         "holds AccessExclusiveLock on orders: blocks reads and writes"
     )
+
+
+def test_text_shows_each_info_finding_when_asked() -> None:
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(review_text.render(REPORT, infos=True))
+    assert "LW401 missing-lock-timeout" in console.export_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,10 +27,13 @@ class _Section:
     failures: list[MigrationFailure] = field(default_factory=list)
 
 
-def render(report: ReviewReport) -> RenderableType:
-    """Return the rich renderable for the whole review."""
+def render(report: ReviewReport, infos: bool = False) -> RenderableType:
+    """Return the rich renderable for the whole review.
+
+    Info findings are counted per revision unless `infos` asks for each one.
+    """
     parts: list[RenderableType] = [Text(f"lockwise review on PostgreSQL {report.postgres}")]
-    parts += [_section(section) for section in _sections(report)]
+    parts += [_section(section, infos) for section in _sections(report)]
     parts.append(_summary(report))
     return Group(*parts)
 
@@ -67,12 +71,18 @@ def _sections(report: ReviewReport) -> list[_Section]:
     return sorted(sections.values(), key=lambda s: order.get(s.name, len(order)))
 
 
-def _section(section: _Section) -> RenderableType:
+def _section(section: _Section, infos: bool) -> RenderableType:
     parts: list[RenderableType] = [
         Text(f"\n{section.name} {section.direction}", style="bold underline")
     ]
-    parts += [_finding(finding) for finding in section.findings]
+    shown = [f for f in section.findings if infos or f.severity != "info"]
+    parts += [_finding(finding) for finding in shown]
     parts += [_failure(failure) for failure in section.failures]
+    folded = Counter(f.rule for f in section.findings if f not in shown)
+    if folded:
+        rules = ", ".join(f"{rule} x{count}" for rule, count in sorted(folded.items()))
+        note = f"{_plural(folded.total(), 'info finding')} ({rules}): --infos shows them"
+        parts += [Text(""), _Indented(Text(note, style="dim"), 2)]
     return Group(*parts)
 
 
