@@ -95,8 +95,15 @@ def review(
     from lockwise import commands
     from lockwise.config import fail_on as parse_fail_on
     from lockwise.config import load_settings
+    from lockwise.errors import BadInput
 
     sql_files = [t for t in targets if t.suffix == ".sql"]
+    if sql_files and len(sql_files) != len(targets):
+        raise BadInput("review either SQL files or one Alembic project, not both")
+    if len(targets) > 1 and not sql_files:
+        raise BadInput("review takes one Alembic project (or several .sql files)")
+    if since and revision_range:
+        raise BadInput("--since and --range name the same thing: give one")
     if sql_files:
         report = commands.review_sql(sql_files, target_version)
         settings_fail_on = "error"
@@ -114,16 +121,20 @@ def review(
 @PROJECT
 @URL
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error")
-def check(project: Path, url: str | None, fmt: str, fail_on: str) -> None:
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
+def check(project: Path, url: str | None, fmt: str, fail_on: str | None) -> None:
     """Review and test together: the gate for CI and pre-merge."""
     import json
 
     from lockwise import commands
     from lockwise.config import fail_on as parse_fail_on
+    from lockwise.config import load_settings
     from lockwise.report import review_json, review_text, test_json, test_text
 
     report = commands.check(project, url, _progress())
+    if fail_on is None:
+        configured = load_settings(project.resolve() if project.is_dir() else project.parent)
+        fail_on = configured.fail_on or "never"
     if fmt == "json":
         both = {
             "review": review_json.as_dict(report.review),

@@ -84,3 +84,13 @@ def source(path: Path, function: ast.FunctionDef) -> str:
     """The source text of one function, comments included."""
     lines = path.read_text().splitlines()
     return "\n".join(lines[function.lineno - 1 : function.end_lineno])
+
+
+def assignment_line(path: Path, name: str) -> int | None:
+    """The line where the file assigns the module-level `name`."""
+    try:
+        tree = ast.parse(path.read_text())
+    except (SyntaxError, UnicodeDecodeError):
+        return None
+    lines = [node.lineno for node in tree.body if name in assignment_targets(node)]
+    return lines[0] if lines else None

@@ -11,6 +11,7 @@ from pathlib import Path
 from lockwise.database.server import Server
 
 PROJECTS = Path(__file__).parents[1] / "projects"
+DOWNGRADE_LINE = 18  # of pass_downgrade's second revision
 
 
 def lockwise(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -75,3 +76,33 @@ def test_explain_prints_the_rule_page() -> None:
 def test_explain_unknown_rule_is_bad_input() -> None:
     done = lockwise("explain", "LW999")
     assert done.returncode == 2 and done.stderr.startswith("lockwise: error: unknown rule")
+
+
+def test_a_statement_the_parser_rejects_is_unanalysable_not_fatal(tmp_path: Path) -> None:
+    sql = tmp_path / "0002.sql"
+    sql.write_text("-- typo\nSELEC broken(;\nCREATE INDEX ix ON orders (total);\n")
+    done = lockwise("review", str(sql), "--format", "json")
+    found = {(f["rule"], f["line"]) for f in json.loads(done.stdout)["findings"]}
+    assert {("LW404", 2), ("LW207", 3)} <= found
+
+
+def test_a_range_that_selects_nothing_is_bad_input(server_env: Server) -> None:
+    done = lockwise("review", str(PROJECTS / "ignores"), "--range", "1900aa000003:1900aa000001")
+    assert done.returncode == 2 and "selects no revision" in done.stderr
+
+
+def test_sql_files_and_a_project_together_are_bad_input(tmp_path: Path) -> None:
+    sql = tmp_path / "a.sql"
+    sql.write_text("SELECT 1;\n")
+    done = lockwise("review", str(sql), str(PROJECTS / "ignores"))
+    assert done.returncode == 2 and "not both" in done.stderr
+
+
+def test_missing_downgrade_points_at_def_downgrade(server_env: Server) -> None:
+    done = lockwise("review", str(PROJECTS / "pass_downgrade"), "--format", "json")
+    found = [
+        (f["revision"], f["line"])
+        for f in json.loads(done.stdout)["findings"]
+        if f["rule"] == "LW409"
+    ]
+    assert found == [("f6b8d0e20002", DOWNGRADE_LINE)]

@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
+from pglast import ast
+
 from lockwise.capture.facts import Capture
 from lockwise.config import Settings
 from lockwise.project import Revision
 from lockwise.review.facts import revision_facts
 from lockwise.review.findings import Finding, TableSize
+from lockwise.revision_files import functions
 from lockwise.rules import RULES
-from lockwise.rules.base import SEVERITIES, RevisionFacts, Rule, Severity
+from lockwise.rules.base import (
+    SEVERITIES,
+    RevisionFacts,
+    Rule,
+    Severity,
+    StatementFacts,
+    relation_name,
+)
 
 # With --stats-from: a documented model, not a measurement. A full scan or rewrite
 # reads about this many rows a second on ordinary production hardware.
@@ -32,7 +42,8 @@ def findings_of(
 ) -> list[Finding]:
     """Run every active rule over one capture."""
     facts = revision_facts(capture, revision, settings.target_version, settings.extra, async_env)
-    return [f for rule in active_rules(settings) for f in _run(rule, facts, file, settings)]
+    lines = {name: node.lineno for name, node in functions(revision.path).items()}
+    return [f for rule in active_rules(settings) for f in _run(rule, facts, file, settings, lines)]
 
 
 def findings_of_facts(facts: RevisionFacts, file: str, settings: Settings) -> list[Finding]:
@@ -40,13 +51,21 @@ def findings_of_facts(facts: RevisionFacts, file: str, settings: Settings) -> li
     return [f for rule in active_rules(settings) for f in _run(rule, facts, file, settings)]
 
 
-def _run(rule: Rule, facts: RevisionFacts, file: str, settings: Settings) -> Iterator[Finding]:
+def _run(
+    rule: Rule,
+    facts: RevisionFacts,
+    file: str,
+    settings: Settings,
+    function_lines: Mapping[str, int] | None = None,
+) -> Iterator[Finding]:
+    function_lines = function_lines or {}
     if facts.direction == "downgrade" and not rule.downgrades:
         return
     severity = settings.severity.get(rule.id, rule.severity)
     for hit in rule.check(facts):
         statement = facts.statements[hit.statement] if hit.statement is not None else None
         captured = statement.captured if statement else None
+        line = captured.line if captured else function_lines.get(hit.function)
         yield Finding(
             rule=rule.id,
             name=rule.name,
@@ -54,28 +73,44 @@ def _run(rule: Rule, facts: RevisionFacts, file: str, settings: Settings) -> Ite
             revision=facts.revision,
             direction=facts.direction,
             file=file,
-            line=captured.line if captured else None,
+            line=line,
             sql=captured.sql if captured else None,
             message=hit.message,
             fix=rule.fix,
             lock=rule.lock,
             aliases=tuple(sorted(rule.aliases.items())),
             measured=facts.measured,
-            table=_table(rule, statement.captured.locks if statement else ()),
+            table=_table(rule, statement),
         )
 
 
-def _table(rule: Rule, locks: Iterable[object]) -> str:
-    for lock in locks:
-        if getattr(lock, "mode", None) == rule.lock:
-            return str(getattr(lock, "relation", ""))
-    return ""
+def _table(rule: Rule, statement: StatementFacts | None) -> str:
+    """The table a finding is about: the one the statement names, when it holds the lock."""
+    if statement is None or not rule.lock:
+        return ""
+    held = [lock.relation for lock in statement.captured.locks if lock.mode == rule.lock]
+    named = _named_tables(statement)
+    return next((r for r in named if r in held), held[0] if held else "")
+
+
+def _named_tables(statement: StatementFacts) -> list[str]:
+    """The relations a statement names, outermost first."""
+    found, stack = [], [statement.node]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, ast.RangeVar):
+            found.append(relation_name(node))
+        elif isinstance(node, ast.Node):
+            stack += [getattr(node, name, None) for name in getattr(node, "__slots__", ())]
+        elif isinstance(node, tuple):
+            stack += list(node)
+    return found
 
 
 def with_sizes(
     findings: Iterable[Finding],
     sizes: Mapping[str, TableSize],
-    durations: Mapping[tuple[str, int | None], str],
+    durations: Mapping[tuple[str, int | None, str], str],
     settings: Settings,
 ) -> list[Finding]:
     """Add production sizes and estimated lock times; raise or lower severity by size."""
@@ -85,13 +120,13 @@ def with_sizes(
 def _sized(
     finding: Finding,
     sizes: Mapping[str, TableSize],
-    durations: Mapping[tuple[str, int | None], str],
+    durations: Mapping[tuple[str, int | None, str], str],
     settings: Settings,
 ) -> Finding:
     size = sizes.get(finding.table)
     if size is None or not finding.lock:
         return finding
-    work = durations.get((finding.file, finding.line), "")
+    work = durations.get((finding.file, finding.line, finding.direction), "")
     estimate = size.rows / ROWS_PER_SECOND[work] if work in ROWS_PER_SECOND else None
     return replace(
         finding,

@@ -16,6 +16,7 @@ from lockwise.review.findings import Finding, ReviewReport
 from lockwise.review.history import RevisionCapture, capture_history
 from lockwise.review.ignores import Ignore, apply_ignores, ignores_in
 from lockwise.review.sqlfiles import sql_file_facts
+from lockwise.revision_files import assignment_line
 
 Progress = Callable[[int, int, Revision], None]
 
@@ -72,7 +73,7 @@ def _heads(project: Project) -> list[Finding]:
             revision=head,
             direction="upgrade",
             file=project.relative(project.revision(head).path),
-            line=None,
+            line=assignment_line(project.revision(head).path, "revision"),
             sql=None,
             message=f"{problem}: a deploy runs one head's branch and skips the other",
             fix=f'alembic merge -m "merge heads" {" ".join(project.heads)}',
@@ -105,15 +106,19 @@ def _findings(
     return apply_ignores(found, ignores)
 
 
-def _work(captures: list[RevisionCapture], project: Project) -> dict[tuple[str, int | None], str]:
+def _work(
+    captures: list[RevisionCapture], project: Project
+) -> dict[tuple[str, int | None, str], str]:
     """What each statement did to a table, for the lock-time model: rewrite or scan."""
-    work: dict[tuple[str, int | None], str] = {}
+    work: dict[tuple[str, int | None, str], str] = {}
     for item in captures:
         file = project.relative(item.revision.path)
         for capture in (item.upgrade, item.downgrade):
             for statement in capture.statements if capture else ():
                 kind = "rewrite" if statement.rewrites else "scan" if statement.scans else ""
-                work.setdefault((file, statement.line), kind)
+                key = (file, statement.line, statement.direction)
+                if kind and not work.get(key):
+                    work[key] = kind
     return work
 
 
@@ -128,6 +133,8 @@ def select(project: Project, revision_range: str | None) -> frozenset[str]:
     start, _, end = revision_range.partition(":")
     upper = everything if end in ("", "head", "heads") else _ancestry(project, _known(project, end))
     lower = frozenset() if start in ("", "base") else _ancestry(project, _known(project, start))
+    if not upper - lower:
+        raise BadInput(f"--range {revision_range} selects no revision (is it the wrong way round?)")
     return upper - lower
 
 

@@ -26,18 +26,15 @@ def sql_file_facts(path: Path, target_version: int = 15) -> RevisionFacts:
     """
     try:
         text = path.read_text()
-        parsed = pglast.parse_sql(text)
     except OSError as error:
         raise BadInput(f"{path}: {error.strerror}") from None
-    except pglast.parser.ParseError as error:
-        raise BadInput(f"{path}: {error}") from None
     created: list[str] = []
     statements = []
-    for index, raw in enumerate(parsed):
-        sql = _text_of(text, raw)
-        statements.append(StatementFacts(index, _statement(path, text, raw, sql, created)))
-        if isinstance(raw.stmt, ast.CreateStmt) and raw.stmt.relation is not None:
-            created.append(relation_name(raw.stmt.relation))
+    for index, (sql, line) in enumerate(_pieces(text)):
+        statement = StatementFacts(index, _statement(path, line, sql, created))
+        statements.append(statement)
+        if isinstance(statement.node, ast.CreateStmt) and statement.node.relation is not None:
+            created.append(relation_name(statement.node.relation))
     return RevisionFacts(
         revision="",
         direction="upgrade",
@@ -47,23 +44,29 @@ def sql_file_facts(path: Path, target_version: int = 15) -> RevisionFacts:
     )
 
 
-def _text_of(text: str, raw: ast.RawStmt) -> str:
-    # pglast reports byte offsets into the UTF-8 encoded text.
+def _pieces(text: str) -> list[tuple[str, int]]:
+    """Each statement's text and first line. A statement PostgreSQL's parser rejects
+    stays a piece of its own (rules report it as unanalysable), cut at semicolons."""
     data = text.encode()
-    start = raw.stmt_location or 0
-    end = start + raw.stmt_len if raw.stmt_len else len(data)
-    return data[start:end].decode().strip()
+    comments = ("SQL_COMMENT", "C_COMMENT")
+    tokens = [t for t in pglast.parser.scan(text) if t.name not in comments]  # byte offsets
+    bounds = [t.end + 1 for t in tokens if t.name == "ASCII_59"]
+    pieces, start = [], 0
+    for end in [*bounds, len(data)]:
+        first = next((t.start for t in tokens if start <= t.start < end), None)
+        if first is not None and data[first:end].strip() != b";":
+            sql = data[first:end].decode().strip().rstrip(";").strip()
+            pieces.append((sql, data[:first].count(b"\n") + 1))
+        start = end
+    return pieces
 
 
-def _statement(path: Path, text: str, raw: ast.RawStmt, sql: str, created: list[str]) -> Statement:
-    start = raw.stmt_location or 0
-    prefix = text.encode()[:start].decode()
-    leading = len(prefix + _leading_space(text.encode()[start:].decode()))
+def _statement(path: Path, line: int, sql: str, created: list[str]) -> Statement:
     return Statement(
         revision="",
         direction="upgrade",
         file=str(path),
-        line=text[:leading].count("\n") + 1,
+        line=line,
         sql=sql,
         transactional=True,
         duration_ms=0.0,
@@ -73,7 +76,3 @@ def _statement(path: Path, text: str, raw: ast.RawStmt, sql: str, created: list[
         created_before=tuple(created),
         locks_measured=False,
     )
-
-
-def _leading_space(rest: str) -> str:
-    return rest[: len(rest) - len(rest.lstrip())]

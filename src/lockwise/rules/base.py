@@ -40,10 +40,15 @@ class Example:
 
 @dataclass(frozen=True)
 class Hit:
-    """One thing a rule found: on a statement (by index), or on the revision."""
+    """One thing a rule found: on a statement (by index), or on the revision.
+
+    A hit on the revision may name the function it is about (`upgrade` or
+    `downgrade`): the finding then points at that function's `def` line.
+    """
 
     message: str
     statement: int | None = None
+    function: str = ""
 
 
 @dataclass(frozen=True)

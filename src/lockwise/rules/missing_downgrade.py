@@ -16,7 +16,8 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
         yield Hit(
             "downgrade() does nothing: a rollback either stops here (if it raises) or marks "
             "this revision undone while its changes stay, and the next upgrade fails on "
-            "them; implement it, or mark it `# lockwise: irreversible` with the reason"
+            "them; implement it, or mark it `# lockwise: irreversible` with the reason",
+            function="downgrade",
         )
 
 
