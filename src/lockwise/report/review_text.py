@@ -32,7 +32,12 @@ def render(report: ReviewReport, infos: bool = False) -> RenderableType:
 
     Info findings are counted per revision unless `infos` asks for each one.
     """
-    parts: list[RenderableType] = [Text(f"lockwise review on PostgreSQL {report.postgres}")]
+    title = (
+        f"lockwise review on PostgreSQL {report.postgres}"
+        if report.postgres
+        else "lockwise review of plain SQL (parsed, nothing measured)"
+    )
+    parts: list[RenderableType] = [Text(title)]
     parts += [_section(section, infos) for section in _sections(report)]
     parts.append(_summary(report))
     return Group(*parts)
