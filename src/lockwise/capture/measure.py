@@ -43,6 +43,9 @@ FROM pg_stat_xact_user_tables WHERE seq_scan > 0
 """
 
 
+Relfilenodes = Mapping[int, tuple[str, int]]
+
+
 def measure(
     database: ScratchDatabase,
     recorded: Sequence[Recorded],
@@ -57,10 +60,13 @@ def measure(
             return measure(database, recorded, own)
     facts = []
     created: set[str] = set()
-    existing = set(_relations(conn).values())
+    # Each statement's "after" is the next one's "before".
+    current: Relfilenodes = _relfilenodes(conn)
+    existing = {name for name, _ in current.values()}
     for statement in recorded:
-        facts.append(_replay(database.url, conn, statement, frozenset(created)))
-        created |= set(_relations(conn).values()) - existing
+        fact, current = _replay(database.url, conn, statement, frozenset(created), current)
+        facts.append(fact)
+        created |= {name for name, _ in current.values()} - existing
     return facts
 
 
@@ -80,9 +86,13 @@ class Facts:
 
 
 def _replay(
-    url: str, conn: psycopg.Connection[Any], statement: Recorded, created: frozenset[str]
-) -> Facts:
-    before = _relfilenodes(conn)
+    url: str,
+    conn: psycopg.Connection[Any],
+    statement: Recorded,
+    created: frozenset[str],
+    before: Relfilenodes,
+) -> tuple[Facts, Relfilenodes]:
+    """Replay one statement; return its facts and the relations as it left them."""
     conn.autocommit = not statement.transactional
     try:
         return _measured(url, conn, statement, created, before)
@@ -90,7 +100,9 @@ def _replay(
         # It ran in the recording pass, so it needed state a lone replay lacks (a SET
         # LOCAL, a temporary table): keep the statement, without facts.
         conn.rollback()
-        return Facts(0.0, (), (), (), tuple(sorted(created)), locks_measured=False)
+        conn.autocommit = True
+        unmeasured = Facts(0.0, (), (), (), tuple(sorted(created)), locks_measured=False)
+        return unmeasured, _relfilenodes(conn)
     finally:
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
@@ -103,7 +115,7 @@ def _measured(
     statement: Recorded,
     created: frozenset[str],
     before: Mapping[int, tuple[str, int]],
-) -> Facts:
+) -> tuple[Facts, Relfilenodes]:
     if not statement.transactional:
         return _outside_transaction(url, conn, statement, created, before)
     scans_before = _scan_counts(conn)  # opens the statement's transaction
@@ -114,7 +126,7 @@ def _measured(
     names = {oid: name for oid, (name, _) in (*before.items(), *after.items())}
     locks, scans = _locks(conn, names), _scanned(scans_before, _scan_counts(conn))
     conn.commit()
-    return Facts(
+    facts = Facts(
         duration_ms=round(duration, 3),
         locks=locks,
         rewrites=_rewritten(before, after),
@@ -122,6 +134,7 @@ def _measured(
         created_before=tuple(sorted(created)),
         locks_measured=True,
     )
+    return facts, after
 
 
 def _outside_transaction(
@@ -130,14 +143,14 @@ def _outside_transaction(
     statement: Recorded,
     created: frozenset[str],
     before: Mapping[int, tuple[str, int]],
-) -> Facts:
+) -> tuple[Facts, Relfilenodes]:
     started = time.perf_counter()
     seen = observed_locks(url, conn.info.backend_pid, lambda: _execute(conn, statement))
     duration = time.perf_counter() - started - seen.held_s
     after = _relfilenodes(conn)
     names = {oid: name for oid, (name, _) in (*before.items(), *after.items())}
     locks = {Lock(names[oid], mode) for oid, mode in seen.locks if oid in names}
-    return Facts(
+    facts = Facts(
         duration_ms=round(duration * 1000, 3),
         locks=tuple(sorted(locks, key=lambda lock: (lock.relation, lock.mode))),
         rewrites=_rewritten(before, after),
@@ -145,6 +158,7 @@ def _outside_transaction(
         created_before=tuple(sorted(created)),
         locks_measured=seen.waited,
     )
+    return facts, after
 
 
 def _execute(conn: psycopg.Connection[Any], statement: Recorded) -> None:
@@ -153,10 +167,6 @@ def _execute(conn: psycopg.Connection[Any], statement: Recorded) -> None:
             cursor.executemany(statement.sql, statement.parameters)
         else:
             cursor.execute(statement.sql, statement.parameters)
-
-
-def _relations(conn: psycopg.Connection[Any]) -> dict[int, str]:
-    return {oid: name for oid, (name, _) in _relfilenodes(conn).items()}
 
 
 def _relfilenodes(conn: psycopg.Connection[Any]) -> dict[int, tuple[str, int]]:
