@@ -64,8 +64,7 @@ def _parsed(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] 
     node = statement.node
     if not isinstance(node, ast.AlterTableStmt | ast.IndexStmt) or node.relation is None:
         return None
-    earlier = [n.relation for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index]
-    made = {relation_name(relation) for relation in earlier}
+    made = facts.created_earlier(statement)
     table = relation_name(node.relation)
     concurrent = isinstance(node, ast.IndexStmt) and node.concurrent
     return None if table in made or concurrent else (table, _PARSED[type(node)])

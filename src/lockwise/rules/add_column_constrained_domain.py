@@ -8,7 +8,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 SERIALS = {"smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"}
 _FILLED = {ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_GENERATED}
@@ -20,7 +20,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         added = [cmd.def_ for cmd in node.cmds if cmd.subtype == AlterTableType.AT_AddColumn]
-        if not added or not _existing(facts, statement, table):
+        if not added or not facts.existed_before(statement, table):
             continue
         if facts.measured and facts.failure is None:
             rewritten = table in statement.captured.rewrites
@@ -57,13 +57,6 @@ def _constrained_domains(facts: RevisionFacts, before: int) -> set[str]:
     """Domains with constraints created earlier in the revision (all plain SQL can know)."""
     made = facts.of_type(ast.CreateDomainStmt)
     return {str(n.domainname[-1].sval) for s, n in made if s.index < before and n.constraints}
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

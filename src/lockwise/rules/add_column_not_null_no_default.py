@@ -8,7 +8,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 _ADD = AlterTableType.AT_AddColumn
 SERIALS = {"smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"}
@@ -21,7 +21,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         columns = [c.def_ for c in node.cmds if c.subtype == _ADD and _required_unfilled(c.def_)]
-        if columns and _existing(facts, statement, table):
+        if columns and facts.existed_before(statement, table):
             failed = (
                 facts.failure is not None and (facts.failure.sql or "").strip() == statement.sql
             )
@@ -38,13 +38,6 @@ def _required_unfilled(column: Any) -> bool:
     kinds = {constraint.contype for constraint in column.constraints or ()}
     required = column.is_not_null or bool(kinds & _REQUIRED)
     return required and not kinds & _FILLED and column.typeName.names[-1].sval not in SERIALS
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

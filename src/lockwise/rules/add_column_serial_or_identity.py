@@ -8,7 +8,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 SERIALS = {"smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"}
 
@@ -19,7 +19,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         columns = list(_numbered(node))
-        if not columns or not _existing(facts, statement, table):
+        if not columns or not facts.existed_before(statement, table):
             continue
         if not measured or table in statement.captured.rewrites:
             yield Hit(
@@ -39,13 +39,6 @@ def _numbered(node: Any) -> Iterator[str]:
         kinds = {constraint.contype for constraint in column.constraints or ()}
         if ConstrType.CONSTR_IDENTITY in kinds or column.typeName.names[-1].sval in SERIALS:
             yield str(column.colname)
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

@@ -8,7 +8,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
@@ -17,7 +17,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         columns = list(_stored_generated(node))
-        if not columns or not _existing(facts, statement, table):
+        if not columns or not facts.existed_before(statement, table):
             continue
         if not measured or table in statement.captured.rewrites:
             yield Hit(
@@ -36,13 +36,6 @@ def _stored_generated(node: Any) -> Iterator[str]:
                 generated = constraint.contype == ConstrType.CONSTR_GENERATED
                 if generated and constraint.generated_kind == "s":
                     yield str(cmd.def_.colname)
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

@@ -19,7 +19,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         found = [(c, f) for c, f in _defaulted(node) if _rewrites(facts, statement, table, f)]
-        if found and _existing(facts, statement, table):
+        if found and facts.existed_before(statement, table):
             column, calls = found[0]
             yield Hit(
                 f"ADD COLUMN {column} DEFAULT {f'{calls[0]}()' if calls else '(before PG 11)'} "
@@ -54,13 +54,6 @@ def _calls(node: Any) -> Iterator[str]:
         node = tuple(getattr(node, member) for member in node)
     for child in node if isinstance(node, tuple) else ():
         yield from _calls(child)
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

@@ -72,9 +72,9 @@ def _parsed(facts: RevisionFacts, statement: StatementFacts) -> list[tuple[str, 
     node = statement.node
     if not isinstance(node, ast.AlterTableStmt) or node.relation is None:
         return []
-    earlier = [n.relation for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index]
     table = relation_name(node.relation)
-    return [] if table in map(relation_name, earlier) else [(table, "AccessExclusiveLock")]
+    made = facts.created_earlier(statement)
+    return [] if table in made else [(table, "AccessExclusiveLock")]
 
 
 RULE = Rule(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pglast import ast
-
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, column_definitions
 
 _SETUP = "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)"
 _GOOD = 'op.add_column("orders", sa.Column("currency", sa.Text()))'
@@ -14,22 +12,14 @@ _GOOD = 'op.add_column("orders", sa.Column("currency", sa.Text()))'
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag char(n) columns (bpchar to the parser) in CREATE TABLE and ALTER TABLE."""
-    for statement in facts.statements:
-        node = statement.node
-        if not isinstance(node, ast.CreateStmt | ast.AlterTableStmt) or node.relation is None:
-            continue
-        items = node.tableElts if isinstance(node, ast.CreateStmt) else node.cmds
-        for item in items or ():
-            column = getattr(item, "def_", item)  # an ALTER TABLE command holds its column
-            names = getattr(getattr(column, "typeName", None), "names", None) or ()
-            if isinstance(column, ast.ColumnDef) and names and names[-1].sval == "bpchar":
-                name = column.colname or getattr(item, "name", "")  # ALTER COLUMN name TYPE
-                yield Hit(
-                    f"{relation_name(node.relation)}.{name} is char(n): shorter values are "
-                    "padded with spaces, which comparisons ignore but LIKE, regular "
-                    "expressions and the application see; use text (with a CHECK on length)",
-                    statement.index,
-                )
+    for statement, table, name, _, kind in column_definitions(facts):
+        if kind == "bpchar":
+            yield Hit(
+                f"{table}.{name} is char(n): shorter values are "
+                "padded with spaces, which comparisons ignore but LIKE, regular "
+                "expressions and the application see; use text (with a CHECK on length)",
+                statement.index,
+            )
 
 
 RULE = Rule(

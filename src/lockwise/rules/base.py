@@ -118,6 +118,31 @@ class RevisionFacts:
     async_env: bool = False
     measured: bool = True
 
+    def created_earlier(self, statement: StatementFacts) -> set[str]:
+        """Tables a CREATE TABLE before `statement` made, by the parse tree alone."""
+        earlier = self.of_type(ast.CreateStmt)
+        return {relation_name(n.relation) for s, n in earlier if s.index < statement.index}
+
+    def existed_before(self, statement: StatementFacts, table: str) -> bool:
+        """The table existed before the revision, by measurement and by the parse tree.
+
+        The parse tree covers what nothing measured: a failed migration, plain SQL.
+        """
+        return statement.existed_before(table) and table not in self.created_earlier(statement)
+
+    def locked_while_scanned(self, statement: StatementFacts, table: str, mode: str) -> bool:
+        """`mode` held on an existing `table` while this statement scanned it.
+
+        Unmeasured (plain SQL, a failed run): true unless the revision created the table.
+        """
+        if self.measured and statement.captured.locks_measured:
+            return (
+                statement.existed_before(table)
+                and statement.holds(mode, table)
+                and table in statement.captured.scans
+            )
+        return table not in self.created_earlier(statement)
+
     def of_type(self, kind: type[ast.Node]) -> Iterator[tuple[StatementFacts, Any]]:
         """The statements whose parse tree is a `kind` node, with that node."""
         for statement in self.statements:
@@ -173,6 +198,29 @@ class Rule:
     aliases: Mapping[str, str] = field(default_factory=dict)
     versions: str = ""
     downgrades: bool = True
+
+
+def column_definitions(
+    facts: RevisionFacts,
+) -> Iterator[tuple[StatementFacts, str, str, ast.ColumnDef, str]]:
+    """Columns a CREATE TABLE defines or an ALTER TABLE adds or retypes.
+
+    Yields the statement, the table, the column name, its definition, and the last
+    part of its type name as the parser spells it (`bpchar`, `timestamp`, `varchar`).
+    """
+    for statement in facts.statements:
+        node = statement.node
+        if not isinstance(node, ast.CreateStmt | ast.AlterTableStmt) or node.relation is None:
+            continue
+        items = node.tableElts if isinstance(node, ast.CreateStmt) else node.cmds
+        for item in items or ():
+            column = getattr(item, "def_", item)  # an ALTER TABLE command holds its column
+            if not isinstance(column, ast.ColumnDef):
+                continue
+            names = getattr(column.typeName, "names", None) or ()
+            kind = str(getattr(names[-1], "sval", "")) if names else ""
+            name = column.colname or getattr(item, "name", "")  # ALTER COLUMN name TYPE
+            yield statement, relation_name(node.relation), str(name), column, kind
 
 
 def relation_name(node: ast.RangeVar) -> str:

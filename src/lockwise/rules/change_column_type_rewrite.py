@@ -8,7 +8,7 @@ from pglast import ast
 from pglast.enums import AlterTableType
 from pglast.stream import RawStream
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 _WHAT = (
     "rewrites {table} and rebuilds its indexes under ACCESS EXCLUSIVE: reads and writes wait "
@@ -25,7 +25,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
         changes = [c for c in node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
         enums = _enums_created(facts, statement.index)  # LW113 enum-recreate reports those
         changes = [c for c in changes if c.def_.typeName.names[-1].sval not in enums]
-        if not changes or not _existing(facts, statement, table):
+        if not changes or not facts.existed_before(statement, table):
             continue
         if measured and table not in statement.captured.rewrites:
             continue
@@ -37,13 +37,6 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
 def _enums_created(facts: RevisionFacts, before: int) -> set[str]:
     made = facts.of_type(ast.CreateEnumStmt)
     return {str(n.typeName[-1].sval) for s, n in made if s.index < before}
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 _SETUP = (
     "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric); "
@@ -26,24 +26,13 @@ def _validating_check(node: ast.AlterTableStmt) -> bool:
     )
 
 
-def _blocks(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """Measured: ACCESS EXCLUSIVE held while the existing table was scanned."""
-    if facts.measured and statement.captured.locks_measured:
-        return (
-            statement.existed_before(table)
-            and statement.holds("AccessExclusiveLock", table)
-            and table in statement.captured.scans
-        )
-    # Unmeasured (plain SQL, failed run): exempt a table a CREATE TABLE made earlier.
-    earlier = (n for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index)
-    return table not in {relation_name(n.relation) for n in earlier}
-
-
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag CHECK constraints validated under ACCESS EXCLUSIVE on a table that existed."""
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
-        if _validating_check(node) and _blocks(facts, statement, table):
+        if _validating_check(node) and facts.locked_while_scanned(
+            statement, table, "AccessExclusiveLock"
+        ):
             yield Hit(
                 f"ADD CONSTRAINT ... CHECK checks every row of {table} under ACCESS EXCLUSIVE: "
                 f"reads and writes on {table} wait for the whole scan",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
@@ -18,7 +18,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
         enums = _enums_created(facts, statement.index)
         changes = [c for c in node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
         moved = [c for c in changes if c.def_.typeName.names[-1].sval in enums]
-        if not moved or not _existing(facts, statement, table):
+        if not moved or not facts.existed_before(statement, table):
             continue
         if not measured or table in statement.captured.rewrites:
             enum = moved[0].def_.typeName.names[-1].sval
@@ -33,13 +33,6 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
 def _enums_created(facts: RevisionFacts, before: int) -> set[str]:
     made = facts.of_type(ast.CreateEnumStmt)
     return {str(n.typeName[-1].sval) for s, n in made if s.index < before}
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

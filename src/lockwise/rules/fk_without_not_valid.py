@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 _CUSTOMERS = "CREATE TABLE customers (id bigint PRIMARY KEY); INSERT INTO customers VALUES (1)"
 _SETUP = (
@@ -31,24 +31,13 @@ def _validating_fk(node: ast.AlterTableStmt) -> ast.Constraint | None:
     return None
 
 
-def _blocks(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """Measured: SHARE ROW EXCLUSIVE held while the existing table was scanned."""
-    if facts.measured and statement.captured.locks_measured:
-        return (
-            statement.existed_before(table)
-            and statement.holds("ShareRowExclusiveLock", table)
-            and table in statement.captured.scans
-        )
-    # Unmeasured (plain SQL, failed run): exempt a table a CREATE TABLE made earlier.
-    earlier = (n for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index)
-    return table not in {relation_name(n.relation) for n in earlier}
-
-
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag foreign keys validated under SHARE ROW EXCLUSIVE on a table that existed."""
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table, constraint = relation_name(node.relation), _validating_fk(node)
-        if constraint is not None and _blocks(facts, statement, table):
+        if constraint is not None and facts.locked_while_scanned(
+            statement, table, "ShareRowExclusiveLock"
+        ):
             parent = relation_name(constraint.pktable) if constraint.pktable else "?"
             yield Hit(
                 f"ADD FOREIGN KEY checks every row of {table} under SHARE ROW EXCLUSIVE on "

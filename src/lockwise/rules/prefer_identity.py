@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pglast import ast
-
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, column_definitions
 
 # serial types are shorthand for an owned sequence plus a DEFAULT nextval(), not real types:
 # https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-SERIAL
@@ -18,22 +16,14 @@ _IDENTITY = (
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag serial-type columns in CREATE TABLE and ALTER TABLE ... ADD COLUMN."""
-    for statement in facts.statements:
-        node = statement.node
-        if not isinstance(node, ast.CreateStmt | ast.AlterTableStmt) or node.relation is None:
-            continue
-        items = node.tableElts if isinstance(node, ast.CreateStmt) else node.cmds
-        for item in items or ():
-            column = getattr(item, "def_", item)  # an ALTER TABLE command holds its column
-            names = getattr(getattr(column, "typeName", None), "names", None) or ()
-            kind = str(getattr(names[-1], "sval", "")) if names else ""
-            if isinstance(column, ast.ColumnDef) and kind in _SERIAL:
-                yield Hit(
-                    f"{relation_name(node.relation)}.{column.colname} is {kind}: a column plus "
-                    "a separately owned sequence and DEFAULT nextval(); the project's "
-                    "convention is a bigint identity column (sa.Identity())",
-                    statement.index,
-                )
+    for statement, table, _, column, kind in column_definitions(facts):
+        if kind in _SERIAL:
+            yield Hit(
+                f"{table}.{column.colname} is {kind}: a column plus "
+                "a separately owned sequence and DEFAULT nextval(); the project's "
+                "convention is a bigint identity column (sa.Identity())",
+                statement.index,
+            )
 
 
 RULE = Rule(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pglast import ast
-
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, column_definitions
 
 _SETUP = "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)"
 _GOOD = 'op.add_column("orders", sa.Column("reference", sa.Text()))'
@@ -14,26 +12,16 @@ _GOOD = 'op.add_column("orders", sa.Column("reference", sa.Text()))'
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag varchar columns with a length in CREATE TABLE and ALTER TABLE."""
-    for statement in facts.statements:
-        node = statement.node
-        if not isinstance(node, ast.CreateStmt | ast.AlterTableStmt) or node.relation is None:
-            continue
-        items = node.tableElts if isinstance(node, ast.CreateStmt) else node.cmds
-        for item in items or ():
-            column = getattr(item, "def_", item)  # an ALTER TABLE command holds its column
-            kind = getattr(column, "typeName", None)
-            names = getattr(kind, "names", None) or ()
-            if isinstance(column, ast.ColumnDef) and names and names[-1].sval == "varchar":
-                if not (typmods := getattr(kind, "typmods", None)):
-                    continue  # varchar without a length is text by another name
-                name = column.colname or getattr(item, "name", "")  # ALTER COLUMN name TYPE
-                length = getattr(getattr(typmods[0], "val", None), "ival", "n")
-                yield Hit(
-                    f"{relation_name(node.relation)}.{name} is varchar({length}): changing the "
-                    "limit later takes ACCESS EXCLUSIVE (and shrinking it rewrites the table); "
-                    "text with a CHECK on length is the same storage and easier to change",
-                    statement.index,
-                )
+    for statement, table, name, column, kind in column_definitions(facts):
+        typmods = getattr(column.typeName, "typmods", None)
+        if kind == "varchar" and typmods:  # varchar without a length is text by another name
+            length = getattr(getattr(typmods[0], "val", None), "ival", "n")
+            yield Hit(
+                f"{table}.{name} is varchar({length}): changing the "
+                "limit later takes ACCESS EXCLUSIVE (and shrinking it rewrites the table); "
+                "text with a CHECK on length is the same storage and easier to change",
+                statement.index,
+            )
 
 
 RULE = Rule(

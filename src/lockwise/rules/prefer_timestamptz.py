@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pglast import ast
-
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, column_definitions
 
 _SETUP = "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)"
 _GOOD = 'op.add_column("orders", sa.Column("shipped_at", sa.DateTime(timezone=True)))'
@@ -14,22 +12,14 @@ _GOOD = 'op.add_column("orders", sa.Column("shipped_at", sa.DateTime(timezone=Tr
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag timestamp columns in CREATE TABLE, ADD COLUMN and ALTER COLUMN ... TYPE."""
-    for statement in facts.statements:
-        node = statement.node
-        if not isinstance(node, ast.CreateStmt | ast.AlterTableStmt) or node.relation is None:
-            continue
-        items = node.tableElts if isinstance(node, ast.CreateStmt) else node.cmds
-        for item in items or ():
-            column = getattr(item, "def_", item)  # an ALTER TABLE command holds its column
-            names = getattr(getattr(column, "typeName", None), "names", None) or ()
-            if isinstance(column, ast.ColumnDef) and names and names[-1].sval == "timestamp":
-                name = column.colname or getattr(item, "name", "")  # ALTER COLUMN name TYPE
-                yield Hit(
-                    f"{relation_name(node.relation)}.{name} is timestamp without time zone: "
-                    "it stores wall-clock readings with no zone, so values written from "
-                    "servers or sessions in different zones cannot be compared or converted",
-                    statement.index,
-                )
+    for statement, table, name, _, kind in column_definitions(facts):
+        if kind == "timestamp":
+            yield Hit(
+                f"{table}.{name} is timestamp without time zone: "
+                "it stores wall-clock readings with no zone, so values written from "
+                "servers or sessions in different zones cannot be compared or converted",
+                statement.index,
+            )
 
 
 RULE = Rule(

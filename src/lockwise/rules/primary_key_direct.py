@@ -44,8 +44,7 @@ def _blocks(facts: RevisionFacts, statement: StatementFacts, table: str, adopts:
         held = statement.existed_before(table) and statement.holds("AccessExclusiveLock", table)
         return held and (not adopts or _own_scan(facts, statement, table))
     # Unmeasured: USING INDEX only scans nullable columns, which the parse tree cannot tell.
-    earlier = (n for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index)
-    return not adopts and table not in {relation_name(n.relation) for n in earlier}
+    return not adopts and table not in facts.created_earlier(statement)
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:

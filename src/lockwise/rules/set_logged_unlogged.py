@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 _SWITCH = {AlterTableType.AT_SetLogged: "LOGGED", AlterTableType.AT_SetUnLogged: "UNLOGGED"}
 
@@ -18,7 +18,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         switches = [_SWITCH[c.subtype] for c in node.cmds if c.subtype in _SWITCH]
-        if not switches or not _existing(facts, statement, table):
+        if not switches or not facts.existed_before(statement, table):
             continue
         if not measured or table in statement.captured.rewrites:
             yield Hit(
@@ -26,13 +26,6 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
                 "reads and writes wait for the whole copy",
                 statement.index,
             )
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

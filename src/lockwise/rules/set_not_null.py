@@ -16,7 +16,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         columns = list(_made_not_null(node))
-        if columns and _existing(facts, statement, table) and _scans(facts, statement, table):
+        if columns and facts.existed_before(statement, table) and _scans(facts, statement, table):
             yield Hit(
                 f"Making {table}.{columns[0]} NOT NULL scans every row of {table} under ACCESS "
                 "EXCLUSIVE: reads and writes wait for the whole scan",
@@ -41,13 +41,6 @@ def _scans(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
     if facts.target_version < 12 or not (facts.measured and facts.failure is None):
         return True
     return table in statement.captured.scans
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 _MOVES = {
     AlterTableType.AT_SetTableSpace: "SET TABLESPACE",
@@ -21,7 +21,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         name = relation_name(node.relation)  # a table, an index or a materialized view
         moves = [_MOVES[c.subtype] for c in node.cmds if c.subtype in _MOVES]
-        if not moves or not _existing(facts, statement, name):
+        if not moves or not facts.existed_before(statement, name):
             continue
         if not measured or name in statement.captured.rewrites:
             yield Hit(
@@ -29,13 +29,6 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
                 "and writes wait until every block is copied",
                 statement.index,
             )
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 # A second table access method: heap's own handler under another name, as PostgreSQL's tests do.

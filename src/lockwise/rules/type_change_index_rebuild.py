@@ -17,7 +17,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         changes = [c for c in node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
-        if not changes or not _existing(facts, statement, table):
+        if not changes or not facts.existed_before(statement, table):
             continue
         if measured:
             indexes = _rebuilt_indexes(statement, table)
@@ -49,13 +49,6 @@ def _rebuilt_indexes(statement: StatementFacts, table: str) -> list[str]:
 def _reindexes(change: Any) -> bool:
     """Without measurement: a new collation, or citext, always changes the index opclass."""
     return change.def_.collClause is not None or change.def_.typeName.names[-1].sval == "citext"
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

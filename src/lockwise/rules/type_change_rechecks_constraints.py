@@ -21,7 +21,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         changes = [c for c in node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
-        if changes and _existing(facts, statement, table) and _rechecks(statement, table):
+        if changes and facts.existed_before(statement, table) and _rechecks(statement, table):
             yield Hit(
                 f"ALTER COLUMN {changes[0].name} TYPE keeps the rows of {table} but re-checks "
                 f"the constraints on the column by scanning every row under ACCESS EXCLUSIVE: "
@@ -38,13 +38,6 @@ def _rechecks(statement: StatementFacts, table: str) -> bool:
     # An index kept is opened (ACCESS SHARE) to compare it; one rebuilt is only dropped.
     dropped = {name for name in others if statement.holds("AccessExclusiveLock", name)}
     return all(statement.holds("AccessShareLock", name) for name in dropped)
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

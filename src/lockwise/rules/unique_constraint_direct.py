@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 _SETUP = (
     "CREATE TABLE orders (id bigint PRIMARY KEY, number text); "
@@ -33,24 +33,13 @@ def _adds_unique(node: ast.AlterTableStmt) -> bool:
     )
 
 
-def _builds(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """Measured: ACCESS EXCLUSIVE held while the existing table was read to build the index."""
-    if facts.measured and statement.captured.locks_measured:
-        return (
-            statement.existed_before(table)
-            and statement.holds("AccessExclusiveLock", table)
-            and table in statement.captured.scans
-        )
-    # Unmeasured (plain SQL, failed run): exempt a table a CREATE TABLE made earlier.
-    earlier = (n for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index)
-    return table not in {relation_name(n.relation) for n in earlier}
-
-
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag UNIQUE constraints whose index is built under ACCESS EXCLUSIVE on an existing table."""
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
-        if _adds_unique(node) and _builds(facts, statement, table):
+        if _adds_unique(node) and facts.locked_while_scanned(
+            statement, table, "AccessExclusiveLock"
+        ):
             yield Hit(
                 f"ADD CONSTRAINT ... UNIQUE builds its index on {table} under ACCESS EXCLUSIVE: "
                 f"reads and writes on {table} wait for the whole build",

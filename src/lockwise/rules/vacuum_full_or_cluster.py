@@ -7,7 +7,7 @@ from typing import Any
 
 from pglast import ast
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
@@ -21,7 +21,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
             targets = [r for r in statement.captured.rewrites if not named or r in named]
         else:
             targets = named or ["every clustered table" if command == "CLUSTER" else "every table"]
-        existing = [t for t in targets if _existing(facts, statement, t)]
+        existing = [t for t in targets if facts.existed_before(statement, t)]
         if existing:
             yield Hit(
                 f"{command} rewrites {', '.join(existing)} under ACCESS EXCLUSIVE: reads and "
@@ -38,13 +38,6 @@ def _rewriting_command(node: Any) -> tuple[str, list[str]]:
     if vacuum and any(option.defname == "full" for option in node.options or ()):
         return "VACUUM FULL", [relation_name(r.relation) for r in node.rels or ()]
     return "", []
-
-
-def _existing(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:
-    """The table existed before the revision (by the parse tree too, when nothing was measured)."""
-    i = statement.index
-    made = {relation_name(n.relation) for s, n in facts.of_type(ast.CreateStmt) if s.index < i}
-    return statement.existed_before(table) and table not in made
 
 
 _SETUP = (

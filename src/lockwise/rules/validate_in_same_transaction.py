@@ -26,8 +26,7 @@ def _existed(facts: RevisionFacts, statement: StatementFacts, relation: str) -> 
     """`relation` existed before the revision: measured, else no CREATE TABLE made it earlier."""
     if _measured(facts, statement):
         return statement.existed_before(relation)
-    earlier = (n for s, n in facts.of_type(ast.CreateStmt) if s.index < statement.index)
-    return relation not in {relation_name(n.relation) for n in earlier}
+    return relation not in facts.created_earlier(statement)
 
 
 def _validates(node: ast.AlterTableStmt) -> bool:
