@@ -18,13 +18,26 @@ class Lock:
 
 @dataclass(frozen=True)
 class Recorded:
-    """A statement as the migration sent it to the driver."""
+    """A statement as the migration sent it to the driver.
+
+    Attributes:
+        sql: The text the driver received, in its own placeholder style.
+        parameters: The parameters it received with it (one set, or several).
+        executemany: `parameters` holds several sets (a DBAPI `executemany`).
+        line: The line of the migration file that issued it.
+        transactional: It ran inside a transaction (not in an autocommit block).
+        driver: The DBAPI driver that sent it, as SQLAlchemy names it (`psycopg2`...).
+        rendered: The exact SQL a client-side driver (psycopg2) sent to the server,
+            one per parameter set, to replay without parameters; None otherwise.
+    """
 
     sql: str
     parameters: Any
     executemany: bool
     line: int | None
     transactional: bool
+    driver: str = "psycopg"
+    rendered: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

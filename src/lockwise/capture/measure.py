@@ -96,9 +96,10 @@ def _replay(
     conn.autocommit = not statement.transactional
     try:
         return _measured(url, conn, statement, created, before)
-    except psycopg.Error:
+    except (psycopg.Error, TypeError, ValueError):
         # It ran in the recording pass, so it needed state a lone replay lacks (a SET
-        # LOCAL, a temporary table): keep the statement, without facts.
+        # LOCAL, a temporary table), or parameters of a type psycopg cannot send:
+        # keep the statement, without facts.
         conn.rollback()
         conn.autocommit = True
         unmeasured = Facts(0.0, (), (), (), tuple(sorted(created)), locks_measured=False)
@@ -162,7 +163,19 @@ def _outside_transaction(
 
 
 def _execute(conn: psycopg.Connection[Any], statement: Recorded) -> None:
-    with conn.cursor() as cursor:
+    """Replay through psycopg what the migration's driver sent.
+
+    psycopg2's statements are replayed as it rendered them; psycopg's and pg8000's
+    placeholders (`%s`, `%(name)s`) are psycopg's own; asyncpg's are PostgreSQL's
+    native `$1`, which psycopg's raw cursor takes as they are.
+    """
+    if statement.rendered is not None:
+        with conn.cursor() as cursor:
+            for text in statement.rendered:
+                cursor.execute(text.encode())
+        return
+    raw = statement.driver == "asyncpg" and bool(statement.parameters)
+    with psycopg.RawCursor(conn) if raw else conn.cursor() as cursor:
         if statement.executemany:
             cursor.executemany(statement.sql, statement.parameters)
         else:

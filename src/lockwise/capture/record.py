@@ -47,18 +47,41 @@ def recording_files(files: Mapping[Path, str]) -> Iterator[list[tuple[str, Recor
     recorded: list[tuple[str, Recorded]] = []
 
     def before(
-        conn: Connection, _cursor: Any, sql: str, parameters: Any, _ctx: Any, many: bool
+        conn: Connection, cursor: Any, sql: str, parameters: Any, _ctx: Any, many: bool
     ) -> None:
         found = _origin(keys)
         if found is not None:
             key, line = found
-            recorded.append((key, Recorded(sql, parameters, many, line, not _autocommit(conn))))
+            recorded.append((key, _recorded(conn, cursor, sql, parameters, many, line)))
 
     event.listen(Engine, "before_cursor_execute", before)
     try:
         yield recorded
     finally:
         event.remove(Engine, "before_cursor_execute", before)
+
+
+def _recorded(
+    conn: Connection, cursor: Any, sql: str, parameters: Any, many: bool, line: int
+) -> Recorded:
+    # SQLAlchemy's "insertmanyvalues" batches (bulk_insert) arrive flagged executemany
+    # with one parameter set for one multi-row INSERT: the driver runs a plain execute.
+    many = many and isinstance(parameters, (list, tuple)) and not isinstance(parameters, str)
+    many = many and all(isinstance(item, (Mapping, list, tuple)) for item in parameters)
+    driver = str(conn.dialect.driver)
+    rendered = _mogrified(cursor, sql, parameters, many) if driver == "psycopg2" else None
+    return Recorded(sql, parameters, many, line, not _autocommit(conn), driver, rendered)
+
+
+def _mogrified(cursor: Any, sql: str, parameters: Any, many: bool) -> tuple[str, ...] | None:
+    """What psycopg2 sent: it binds parameters on the client, and `mogrify` says how."""
+    if parameters is None:
+        return None
+    try:
+        sets = list(parameters) if many else [parameters]
+        return tuple(bytes(cursor.mogrify(sql, one)).decode("utf-8") for one in sets)
+    except Exception:  # an odd parameter type: the replay falls back to sql + parameters
+        return None
 
 
 def _origin(keys: Mapping[str, str]) -> tuple[str, int] | None:
