@@ -40,11 +40,21 @@ _EMBEDDED_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_wr
 
 @dataclass(frozen=True)
 class Server:
-    """A reachable PostgreSQL server and how to connect to its maintenance database."""
+    """A reachable PostgreSQL server and how to connect to its maintenance database.
+
+    Attributes:
+        url: The maintenance database, as a libpq URL.
+        embedded: The server is lockwise's embedded PostgreSQL.
+        data_dir: The embedded server's data folder.
+        isolate: lockwise runs this server itself, so migrations run as a run role
+            without superuser rights (see `scratch.ScratchSession`); on a server the
+            user names, they run as the role the URL names.
+    """
 
     url: str
     embedded: bool
     data_dir: Path | None = None
+    isolate: bool = False
 
     def url_for(self, database: str) -> str:
         """Return a libpq URL for `database` on this server."""
@@ -135,7 +145,7 @@ def start_embedded() -> Server:
         raise DatabaseUnavailable(
             f"the embedded PostgreSQL in {data_dir} could not start: {reason}"
         ) from None
-    server = Server(url=url, embedded=True, data_dir=data_dir)
+    server = Server(url=url, embedded=True, data_dir=data_dir, isolate=True)
     if fresh:
         _tune(server)
     return server

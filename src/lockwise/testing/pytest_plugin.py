@@ -63,7 +63,9 @@ def _pg15_cluster() -> Iterator[Server]:
         ]
     )
     try:
-        yield Server(url=f"postgresql://postgres@/postgres?host={data}", embedded=False)
+        yield Server(
+            url=f"postgresql://postgres@/postgres?host={data}", embedded=False, isolate=True
+        )
     finally:
         _run_as_postgres_user(
             [str(PG15_BIN / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "immediate", "stop"]
@@ -82,8 +84,15 @@ def pg_server(request: pytest.FixtureRequest) -> Server:
 
 @pytest.fixture
 def server_env(pg_server: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
-    """Point lockwise commands run in this test at `pg_server`."""
-    monkeypatch.setenv(URL_ENV, pg_server.url)
+    """Point lockwise commands run in this test at `pg_server`.
+
+    The embedded server is what commands use without a URL, as users run them (with
+    migrations under a run role); any other server is handed over as a URL.
+    """
+    if pg_server.embedded:
+        monkeypatch.delenv(URL_ENV, raising=False)
+    else:
+        monkeypatch.setenv(URL_ENV, pg_server.url)
     return pg_server
 
 
