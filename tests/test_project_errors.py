@@ -14,6 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from lockwise.database.scratch import new_name
 from lockwise.database.server import DATA_DIR_ENV, URL_ENV, Server
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -39,14 +40,18 @@ def one_line_error(done: subprocess.CompletedProcess[str], exit_code: int) -> st
 
 
 def scratch_left_by(server: Server, pid: int) -> list[str]:
-    """Scratch databases that process `pid` created and did not drop.
+    """Scratch databases (and run roles) that process `pid` created and did not drop.
 
-    Found by the creator their comment names (see lockwise.database.scratch) rather than
+    Found by the creator their names carry (see lockwise.database.scratch) rather than
     by listing them before and after, since other test runs may share the server.
     """
-    query = "SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') LIKE %s"
+    prefix = new_name(pid).rsplit("_", 1)[0] + "\\_%"
     with server.connect() as conn:
-        rows = conn.execute(query, [f"lockwise scratch: host=% pid={pid}"]).fetchall()
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %(p)s"
+            " UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE %(p)s",
+            {"p": prefix},
+        ).fetchall()
     return [str(row[0]) for row in rows]
 
 
@@ -95,7 +100,7 @@ def test_revision_cycle_is_refused(server_env: Server) -> None:
 
 def test_env_py_that_fails_to_import_is_refused(server_env: Server) -> None:
     message = refused("broken_env", server_env)
-    assert "migrations/env.py: env.py failed" in message
+    assert "migrations/env.py:2: env.py failed: ModuleNotFoundError" in message
     assert "No module named 'myapp'" in message
 
 

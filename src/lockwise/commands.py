@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lockwise import interrupts
 from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import (
     EmbeddedStatus,
@@ -20,6 +21,7 @@ from lockwise.database.server import (
 )
 
 if TYPE_CHECKING:
+    from lockwise.project import Invocation
     from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.testing.cycle import Progress, StepResult
     from lockwise.testing.drift import Drift
@@ -37,6 +39,7 @@ class TestReport:
     steps: tuple[StepResult, ...]
     drift: Drift | None
     seconds: float
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -46,49 +49,59 @@ class TestReport:
 
 
 def test(
-    project_path: Path, url: str | None = None, progress: Progress | None = None
+    project_path: Path,
+    url: str | None = None,
+    progress: Progress | None = None,
+    invocation: Invocation | None = None,
 ) -> TestReport:
     """Check every revision up, down and up again, then the models against the head schema.
 
     Raises:
-        BadInput: the project cannot be loaded (exit 2).
+        BadInput: the project or its settings cannot be loaded (exit 2).
         DatabaseUnavailable: no server (exit 3).
     """
     # Alembic is imported here, not at the top: `lockwise db ...` starts faster without.
+    from lockwise.config import project_settings
     from lockwise.project import load_project
     from lockwise.testing.cycle import run_cycle
     from lockwise.testing.drift import compare_models
 
     started = time.perf_counter()
-    with in_project_folder(project_path) as path:
-        project = load_project(path)
+    with in_project_folder(project_path, invocation) as path:
+        settings, invocation = project_settings(path, invocation)
+        project = load_project(path, invocation=invocation)
         server = open_server(url)
         sweep(server)
-        with ScratchSession(server) as session:
-            steps, final = run_cycle(project, session, progress)
-            reached_head = all(step.up == "ok" for step in steps)
-            drift = compare_models(project, final.url) if reached_head else None
+        with ScratchSession(server, isolate=not settings.superuser) as session:
+            cycle = run_cycle(project, session, progress)
+            interrupts.check()
+            reached_head = all(step.reached for step in cycle.steps)
+            drift = None
+            if reached_head:
+                drift = compare_models(project, cycle.database.url, cycle.takes_connection)
     return TestReport(
         project=str(project_path),
         postgres=server.version(),
         heads=project.heads,
-        steps=tuple(steps),
+        steps=tuple(cycle.steps),
         drift=drift,
         seconds=time.perf_counter() - started,
+        notes=(project.driver.note,) if project.driver.note else (),
     )
 
 
 @contextlib.contextmanager
-def in_project_folder(project_path: Path) -> Iterator[Path]:
+def in_project_folder(project_path: Path, invocation: Invocation | None = None) -> Iterator[Path]:
     """Work from the project's folder, as `alembic` run there would.
 
     Alembic resolves relative settings (`prepend_sys_path = .`, a bare
     `script_location`) against the working folder; yields the project path, absolute.
+    With `-c/--config`, the working folder stays, as with `alembic -c`.
     """
     path = project_path.resolve()
     folder = path if path.is_dir() else path.parent
-    if not folder.is_dir():
-        yield path  # load_project reports the missing folder
+    if not folder.is_dir() or (invocation is not None and invocation.config_file is not None):
+        yield path  # load_project reports a missing folder
         return
     with contextlib.chdir(folder):
         yield path
@@ -117,6 +130,7 @@ def review(
     revision_range: str | None = None,
     stats_from: str | None = None,
     progress: Progress | None = None,
+    invocation: Invocation | None = None,
 ) -> ReviewReport:
     """Capture each revision (both directions) and run the rules over what it measured.
 
@@ -126,8 +140,8 @@ def review(
     """
     from lockwise.review.run import review_project
 
-    with in_project_folder(project_path) as path:
-        return review_project(path, url, revision_range, stats_from, progress)
+    with in_project_folder(project_path, invocation) as path:
+        return review_project(path, url, revision_range, stats_from, progress, invocation)
 
 
 def review_sql(files: list[Path], target_version: int = 15) -> ReviewReport:
@@ -150,8 +164,11 @@ class CheckReport:
 
 
 def check(
-    project_path: Path, url: str | None = None, progress: Progress | None = None
+    project_path: Path,
+    url: str | None = None,
+    progress: Progress | None = None,
+    invocation: Invocation | None = None,
 ) -> CheckReport:
     """Review every revision, then test the whole history."""
-    reviewed = review(project_path, url, progress=progress)
-    return CheckReport(review=reviewed, test=test(project_path, url, progress))
+    reviewed = review(project_path, url, progress=progress, invocation=invocation)
+    return CheckReport(review=reviewed, test=test(project_path, url, progress, invocation))

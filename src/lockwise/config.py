@@ -10,20 +10,30 @@ large_table_rows = 1_000_000   # with --stats-from: lock findings on tables this
 small_table_rows = 10_000      #   ... and on tables this small fall to info
 primary_key = "bigint identity"
 timestamp = "timestamptz"
+url_env = ["APP_DATABASE_URL"] # env.py reads the URL from these: lockwise sets them
+baseline = "app.models:Base.metadata"  # or "schema.sql": tables the history starts from
+driver = "asyncpg"             # when the project's own URL names none
+superuser = false              # run migrations as a superuser on the embedded server
 ```
+
+Unknown keys are refused, naming the nearest known one.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lockwise.errors import BadInput
+from lockwise.project import Invocation
 from lockwise.rules import BY_ID
 from lockwise.rules.base import SEVERITIES, Severity
+
+DRIVERS = ("psycopg2", "psycopg", "asyncpg", "pg8000", "psycopg_async")
 
 
 @dataclass(frozen=True)
@@ -36,38 +46,86 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     large_table_rows: int = 1_000_000
     small_table_rows: int = 10_000
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    conventions: Mapping[str, str] = field(default_factory=dict)
+    url_env: tuple[str, ...] = ()
+    baseline: str | None = None
+    driver: str | None = None
+    superuser: bool = False
+
+
+KNOWN_KEYS = (
+    "target_version",
+    "fail_on",
+    "disable",
+    "severity",
+    "large_table_rows",
+    "small_table_rows",
+    "primary_key",
+    "timestamp",
+    "url_env",
+    "baseline",
+    "driver",
+    "superuser",
+)
 
 
 def load_settings(project_root: Path) -> Settings:
     """Read `[tool.lockwise]` from `project_root/pyproject.toml` (defaults when absent).
 
     Raises:
-        BadInput: invalid TOML, an unknown rule, a bad severity or version.
+        BadInput: invalid TOML, an unknown key or rule, a bad severity, version or value.
     """
     toml = project_root / "pyproject.toml"
     if not toml.is_file():
         return Settings()
     try:
-        data = tomllib.loads(toml.read_text()).get("tool", {}).get("lockwise", {})
-    except tomllib.TOMLDecodeError as error:
+        data = tomllib.loads(toml.read_text(encoding="utf-8")).get("tool", {}).get("lockwise", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BadInput(f"{toml}: not valid TOML: {error}") from None
     return settings_from(data, str(toml))
 
 
+def project_settings(
+    path: Path, invocation: Invocation | None = None
+) -> tuple[Settings, Invocation]:
+    """The settings of the project at `path`, and the env.py invocation they complete.
+
+    `invocation` carries Alembic's own options from the command line (-c, -n, -x).
+    """
+    settings = load_settings(path if path.is_dir() else path.parent)
+    invocation = replace(
+        invocation or Invocation(),
+        url_env=settings.url_env,
+        driver=settings.driver,
+        baseline=settings.baseline,
+    )
+    return settings, invocation
+
+
 def settings_from(data: Mapping[str, Any], source: str = "[tool.lockwise]") -> Settings:
     """Check raw settings and build `Settings`."""
-    known = {"target_version", "fail_on", "disable", "severity"}
-    known |= {"large_table_rows", "small_table_rows"}
+    _check_keys(data, source)
     return Settings(
-        target_version=_version(data.get("target_version", 15), source),
+        target_version=target_version(data.get("target_version", 15), source),
         fail_on=fail_on(str(data.get("fail_on", "error")), source),
         disable=frozenset(_rules(data.get("disable", []), source)),
         severity={rule: _severity(level, source) for rule, level in _overrides(data, source)},
-        large_table_rows=int(data.get("large_table_rows", 1_000_000)),
-        small_table_rows=int(data.get("small_table_rows", 10_000)),
-        extra={key: value for key, value in data.items() if key not in known},
+        large_table_rows=_count(data, "large_table_rows", 1_000_000, source),
+        small_table_rows=_count(data, "small_table_rows", 10_000, source),
+        conventions={k: _text(data, k, source) for k in ("primary_key", "timestamp") if k in data},
+        url_env=tuple(_names(data.get("url_env", []), source)),
+        baseline=_text(data, "baseline", source) if "baseline" in data else None,
+        driver=_driver(data.get("driver"), source),
+        superuser=_flag(data, "superuser", source),
     )
+
+
+def _check_keys(data: Mapping[str, Any], source: str) -> None:
+    for key in data:
+        if key not in KNOWN_KEYS:
+            near = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise BadInput(f"{source}: unknown setting {key}{hint}")
 
 
 def fail_on(value: str, source: str = "--fail-on") -> Severity | None:
@@ -77,10 +135,50 @@ def fail_on(value: str, source: str = "--fail-on") -> Severity | None:
     return _severity(value, source)
 
 
-def _version(value: object, source: str) -> int:
-    if not isinstance(value, int) or value < 15:
-        raise BadInput(f"{source}: target_version must be a PostgreSQL major version >= 15")
+def target_version(value: object, source: str = "--target-version") -> int:
+    """A production PostgreSQL major version lockwise supports (15 or newer)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 15:
+        raise BadInput(
+            f"{source}: target_version must be a PostgreSQL major version >= 15, not {value!r}"
+        )
     return value
+
+
+def _count(data: Mapping[str, Any], key: str, default: int, source: str) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadInput(f"{source}: {key} must be a whole number of rows, not {value!r}")
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, source: str) -> str:
+    value = data[key]
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"{source}: {key} must be a non-empty string, not {value!r}")
+    return value
+
+
+def _flag(data: Mapping[str, Any], key: str, source: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise BadInput(f"{source}: {key} must be true or false, not {value!r}")
+    return value
+
+
+def _names(values: object, source: str) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise BadInput(f"{source}: url_env must be a list of environment variable names")
+    return list(values)
+
+
+def _driver(value: object, source: str) -> str | None:
+    if value is None:
+        return None
+    if value not in DRIVERS:
+        raise BadInput(f"{source}: driver must be one of {', '.join(DRIVERS)}, not {value!r}")
+    return str(value)
 
 
 def _severity(value: object, source: str) -> Severity:

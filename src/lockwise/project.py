@@ -6,13 +6,17 @@ public API (`Config`, `ScriptDirectory`, `EnvironmentContext`, `MigrationStep`).
 
 from __future__ import annotations
 
+import argparse
+import configparser
 import contextlib
 import io
+import os
+import sys
 import tomllib
 import traceback
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,7 @@ from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 
+from lockwise.drivers import Driver, choose
 from lockwise.errors import BrokenMigration, ProjectNotFound, RevisionGraphError
 from lockwise.revision_files import (
     declared_revisions,
@@ -57,6 +62,37 @@ class Revision:
         return f"{self.id} ({self.message})" if self.message else self.id
 
 
+@dataclass(frozen=True)
+class Invocation:
+    """How to run the project's env.py: Alembic's own options and lockwise's settings.
+
+    Attributes:
+        config_file: `-c/--config`: the ini (or pyproject.toml) to use, relative paths in
+            it resolving against the working folder, as `alembic -c` does.
+        section: `-n/--name`: the ini section holding the Alembic options.
+        x_args: `-x key=value` arguments, for `context.get_x_argument()`.
+        url_env: Environment variables env.py reads its URL from; each is set to the
+            scratch URL during every env.py run.
+        driver: The driver to spell that URL with when the project's own names none.
+        baseline: The tables the history starts from (`module:attr` or a .sql file).
+    """
+
+    config_file: Path | None = None
+    section: str = "alembic"
+    x_args: tuple[str, ...] = ()
+    url_env: tuple[str, ...] = ()
+    driver: str | None = None
+    baseline: str | None = None
+
+
+class EnvExit(Exception):
+    """env.py or a migration called `sys.exit()`: a failure, never a pass."""
+
+    def __init__(self, code: object) -> None:
+        super().__init__(f"called sys.exit({code!r}) instead of raising an error")
+        self.code = code
+
+
 @dataclass
 class Project:
     """A loaded Alembic project: the config, the script directory and its revisions."""
@@ -66,6 +102,8 @@ class Project:
     script: ScriptDirectory
     revisions: list[Revision]
     heads: tuple[str, ...]
+    invocation: Invocation = field(default_factory=Invocation)
+    driver: Driver = field(default_factory=lambda: choose(""))
 
     def parents(self, revision: Revision) -> tuple[str, ...]:
         """The revisions that must run before `revision`: down-revisions and depends_on."""
@@ -88,24 +126,33 @@ class Project:
         """Run the project's env.py against `url`, with `fn` choosing the migration steps.
 
         The database is handed over the ways Alembic's recipes expect: as
-        `sqlalchemy.url`, and, when given, as an open `config.attributes["connection"]`
-        (the cookbook's connection sharing). `options` are defaults for
-        `context.configure` (env.py's own arguments win).
+        `sqlalchemy.url`, as the environment variables of `Invocation.url_env`, and,
+        when given, as an open `config.attributes["connection"]` (the cookbook's
+        connection sharing). `options` are defaults for `context.configure` (env.py's
+        own arguments win).
+
+        Raises:
+            EnvExit: env.py or a migration called `sys.exit()`.
         """
         self.config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         if connection is None:
             self.config.attributes.pop("connection", None)
         else:
             self.config.attributes["connection"] = connection
-        # env.py usually configures logging from alembic.ini onto sys.stderr; keep
-        # Alembic's INFO lines out of lockwise's own output.
+        # The project's prints go to stderr, never into a report on stdout. env.py
+        # usually configures logging from alembic.ini onto sys.stderr: Alembic's INFO
+        # lines stay out of lockwise's own output.
         quiet = io.StringIO()
-        with (
-            contextlib.redirect_stdout(quiet),
-            contextlib.redirect_stderr(quiet),
-            EnvironmentContext(self.config, self.script, fn=fn, **options),
-        ):
-            self.script.run_env()
+        try:
+            with (
+                _environment({name: url for name in self.invocation.url_env}),
+                contextlib.redirect_stdout(sys.stderr),
+                contextlib.redirect_stderr(quiet),
+                EnvironmentContext(self.config, self.script, fn=fn, **options),
+            ):
+                self.script.run_env()
+        except SystemExit as exit_:
+            raise EnvExit(exit_.code) from exit_
 
     @property
     def env_py(self) -> Path:
@@ -128,8 +175,28 @@ class Project:
         return script
 
 
-def load_project(path: Path, allow_heads: bool = False) -> Project:
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, then restore what was there."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def load_project(
+    path: Path, allow_heads: bool = False, invocation: Invocation | None = None
+) -> Project:
     """Load the Alembic project in `path` (a folder, an alembic.ini or a pyproject.toml).
+
+    With `invocation.config_file`, that file is the configuration and `path` the
+    project folder (for settings and the paths in reports).
 
     Raises:
         ProjectNotFound: no Alembic configuration, or script_location points at nothing.
@@ -137,33 +204,46 @@ def load_project(path: Path, allow_heads: bool = False) -> Project:
         RevisionGraphError: missing down-revision, cycle, duplicate id, or several heads
             (unless `allow_heads`: review reports those as LW410 instead).
     """
-    config, root = _config(path)
+    invocation = invocation or Invocation()
+    config, root = _config(path, invocation)
     script = _script_directory(config)
     scripts = _load_scripts(script)
     revisions = [_revision(s, script) for s in scripts]
     heads = tuple(script.get_heads())
     if not allow_heads:
         _check_heads(revisions, heads)
-    return Project(root=root, config=config, script=script, revisions=revisions, heads=heads)
+    driver = choose(configured_url(config), invocation.driver)
+    return Project(root, config, script, revisions, heads, invocation, driver)
+
+
+def configured_url(config: Config) -> str:
+    """The project's own sqlalchemy.url ("" when unset or unreadable)."""
+    try:
+        return config.get_main_option("sqlalchemy.url") or ""
+    except Exception:  # interpolation of a missing variable, for instance
+        return ""
 
 
 # --- configuration ---------------------------------------------------------------------
 
 
-def _config(path: Path) -> tuple[Config, Path]:
+def _config(path: Path, invocation: Invocation) -> tuple[Config, Path]:
+    if invocation.config_file is not None:
+        if not invocation.config_file.is_file():
+            raise ProjectNotFound(f"{invocation.config_file}: no such file")
+        root = path if path.is_dir() else path.parent
+        return _config_from_file(invocation.config_file, invocation), root
     if not path.exists():
         raise ProjectNotFound(f"{path}: no such file or folder")
     if path.is_file():
-        return _config_from_file(path), path.parent
+        return _config_from_file(path, invocation), path.parent
     ini, toml = path / "alembic.ini", path / "pyproject.toml"
     with_toml = toml.is_file() and _has_alembic_section(toml)
     if ini.is_file() or with_toml:
         # `alembic init -t pyproject` splits the two: script_location in pyproject.toml,
         # sqlalchemy.url and logging in alembic.ini.
-        config = Config(
-            file_=str(ini) if ini.is_file() else None,
-            toml_file=str(toml) if with_toml else None,
-            attributes={},
+        config = _new_config(
+            ini if ini.is_file() else None, toml if with_toml else None, invocation
         )
         return config, path
     raise ProjectNotFound(
@@ -171,12 +251,23 @@ def _config(path: Path) -> tuple[Config, Path]:
     )
 
 
-def _config_from_file(path: Path) -> Config:
+def _config_from_file(path: Path, invocation: Invocation) -> Config:
     if path.suffix == ".toml":
         if not _has_alembic_section(path):
             raise ProjectNotFound(f"{path} has no [tool.alembic] section")
-        return Config(toml_file=str(path), attributes={})
-    return Config(file_=str(path), attributes={})
+        return _new_config(None, path, invocation)
+    return _new_config(path, None, invocation)
+
+
+def _new_config(ini: Path | None, toml: Path | None, invocation: Invocation) -> Config:
+    return Config(
+        file_=str(ini) if ini else None,
+        toml_file=str(toml) if toml else None,
+        ini_section=invocation.section,
+        stdout=sys.stderr,  # Alembic's own print_stdout, kept out of reports
+        cmd_opts=argparse.Namespace(x=list(invocation.x_args)),
+        attributes={},
+    )
 
 
 def _has_alembic_section(toml: Path) -> bool:
@@ -189,13 +280,30 @@ def _has_alembic_section(toml: Path) -> bool:
 
 def _script_directory(config: Config) -> ScriptDirectory:
     source = config.config_file_name or config.toml_file_name
-    location = config.get_alembic_option("script_location")
+    location = _read_option(config, "script_location", str(source))
     if not location:
         raise ProjectNotFound(f"{source}: no script_location in the Alembic configuration")
     try:
         return ScriptDirectory.from_config(config)
     except CommandError as error:
         raise ProjectNotFound(f"{source}: script_location {location}: {error}") from None
+
+
+def _read_option(config: Config, name: str, source: str) -> str | None:
+    """An Alembic option; the ini is parsed on first read, so its errors surface here."""
+    try:
+        return config.get_alembic_option(name)
+    except UnicodeDecodeError:
+        raise ProjectNotFound(f"{source}: not UTF-8 text, so not an Alembic ini") from None
+    except configparser.InterpolationError as error:
+        raise ProjectNotFound(f"{source}: {_first_line(error)}") from None
+    except configparser.Error as error:
+        raise ProjectNotFound(f"{source}: not an Alembic ini ({_first_line(error)})") from None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0].rstrip(".") if lines else type(error).__name__
 
 
 # --- scripts and the revision graph -------------------------------------------------------
@@ -226,6 +334,8 @@ def _raise_graph_warnings(script: ScriptDirectory, messages: list[str]) -> None:
 
 
 def _loading_error(script: ScriptDirectory, error: Exception) -> Exception:
+    if "null bytes" in str(error):  # compile() names no file for these
+        return BrokenMigration(f"{_file_with_nul(script)}: holds NUL bytes, so it is not Python")
     if isinstance(error, SyntaxError):
         return BrokenMigration(f"{error.filename}:{error.lineno}: syntax error: {error.msg}")
     if isinstance(error, CommandError):
@@ -242,6 +352,14 @@ def _failing_file(error: BaseException, script: ScriptDirectory) -> str:
     if not inside:
         return str(script.dir)
     return f"{inside[-1].filename}:{inside[-1].lineno}"
+
+
+def _file_with_nul(script: ScriptDirectory) -> str:
+    for folder in _version_folders(script):
+        for path in sorted(Path(folder).rglob("*.py")):
+            if b"\0" in path.read_bytes():
+                return str(path)
+    return str(script.dir)
 
 
 def _one_line(error: BaseException) -> str:

@@ -20,7 +20,7 @@ def test_revision_after_a_trace_starts_from_a_clean_state(
 ) -> None:
     project = load_project(PROJECTS / "trace_then_more")
     with ScratchSession(pg_server) as session:
-        results, _ = run_cycle(project, session, checkpoint_every=checkpoint_every)
+        results = run_cycle(project, session, checkpoint_every=checkpoint_every).steps
     outcomes = [(r.no_trace, r.up_again, r.ok) for r in results]
     assert outcomes == [("ok", "ok", True), ("trace", "failed", False), ("ok", "ok", True)]
     assert results[1].trace == ("index ix_orders_total: added",)

@@ -149,4 +149,4 @@ def test_revision_depending_on_a_failed_one_is_not_run(server_env: Server) -> No
     report = report_of("depends_on_failure")
     assert step(report, "3c000002")["up"] == "failed"
     assert step(report, "3c000003")["up"] == "skipped"
-    assert "3c000002, which failed" in step(report, "3c000003")["note"]
+    assert "3c000002, which could not be reached" in step(report, "3c000003")["note"]

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lockwise.database.server import Server
+from lockwise.database.server import URL_ENV, Server
 from lockwise.project import load_project
-from lockwise.testing.runner import accepts_connection
+from lockwise.testing.runner import probe
 
 PROJECT = Path(__file__).parents[1] / "projects" / "env_ignores_url"
 
@@ -19,7 +19,7 @@ def test_env_py_connecting_elsewhere_is_refused_before_migrating(server_env: Ser
         [sys.executable, "-m", "lockwise", "test", str(PROJECT)],
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
+        env=os.environ | {URL_ENV: server_env.url},  # env.py reads it to connect elsewhere
         timeout=120,
     )
     assert done.returncode == 2, done.stderr
@@ -35,9 +35,9 @@ def test_env_py_following_the_connection_recipe_gets_a_shared_connection(
     scratch_url: str,
 ) -> None:
     backend = load_project(Path(__file__).parents[2] / "examples" / "backend")
-    assert accepts_connection(backend, scratch_url) is True
+    assert probe(backend, scratch_url).takes_connection is True
 
 
 def test_env_py_building_its_own_engine_gets_the_url_only(scratch_url: str) -> None:
     project = load_project(Path(__file__).parents[1] / "projects" / "clean_history")
-    assert accepts_connection(project, scratch_url) is False
+    assert probe(project, scratch_url).takes_connection is False

@@ -41,7 +41,9 @@ def findings_of(
     async_env: bool = False,
 ) -> list[Finding]:
     """Run every active rule over one capture."""
-    facts = revision_facts(capture, revision, settings.target_version, settings.extra, async_env)
+    facts = revision_facts(
+        capture, revision, settings.target_version, settings.conventions, async_env
+    )
     lines = {name: node.lineno for name, node in functions(revision.path).items()}
     return [f for rule in active_rules(settings) for f in _run(rule, facts, file, settings, lines)]
 

@@ -61,8 +61,21 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class NotReviewed:
+    """A selected revision the walk could not reach, and why."""
+
+    revision: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ReviewReport:
-    """Everything `lockwise review` found, in revision order."""
+    """Everything `lockwise review` found, in revision order.
+
+    Attributes:
+        not_reviewed: Selected revisions that could not be reached, with the reason.
+        notes: One-line remarks for stderr (a driver lockwise had to replace).
+    """
 
     __test__ = False
 
@@ -71,10 +84,12 @@ class ReviewReport:
     statements: tuple[Statement, ...] = ()
     failures: tuple[MigrationFailure, ...] = ()
     revisions: tuple[str, ...] = field(default_factory=tuple)
+    not_reviewed: tuple[NotReviewed, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def fails(self, fail_on: FailOn) -> bool:
-        """True when a finding reaches `fail_on`, or a migration failed."""
-        if self.failures:
+        """True when a finding reaches `fail_on`, a migration failed or one was not reached."""
+        if self.failures or self.not_reviewed:
             return True
         if fail_on is None:
             return False

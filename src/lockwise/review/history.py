@@ -7,6 +7,10 @@ more for real so the next revision starts from the true state. No clone per
 revision: replays run on the working database itself, each in its own transaction.
 A revision whose downgrade is empty is measured on a clone instead. When anything
 fails the working database is rebuilt by upgrading a fresh one to the last good state.
+
+A revision that fails as a separate step is then reached as a fresh install reaches
+it, in one upgrade run from base, and the revisions after it are still reviewed.
+Those that cannot be reached are listed, with the reason, as not reviewed.
 """
 
 from __future__ import annotations
@@ -18,16 +22,19 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import Connection
 
+from lockwise import interrupts
 from lockwise.capture import Capture, Facts, Recorded, assemble, measure, record
 from lockwise.capture.record import recording_files
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
+from lockwise.errors import LockwiseError
 from lockwise.project import Project, Revision
+from lockwise.review.findings import NotReviewed
+from lockwise.testing.baseline import fresh_database
 from lockwise.testing.runner import (
     Direction,
     StepFailed,
     Target,
-    accepts_connection,
-    check_target,
+    probe,
     run_step,
     run_steps,
     shared_connection,
@@ -45,6 +52,15 @@ class RevisionCapture:
     downgrade: Capture | None
 
 
+@dataclass(frozen=True)
+class History:
+    """What `capture_history` found: captures in order, env.py's target, what was skipped."""
+
+    captures: list[RevisionCapture]
+    target: Target
+    not_reviewed: list[NotReviewed]
+
+
 @dataclass
 class _Walk:
     project: Project
@@ -52,7 +68,7 @@ class _Walk:
     database: ScratchDatabase
     share: bool
     applied: list[Revision] = field(default_factory=list)
-    failed: set[str] = field(default_factory=set)
+    failed: dict[str, str] = field(default_factory=dict)  # revision -> why it was not reached
     _shared: Connection | None = None
     _measuring: psycopg.Connection[Any] | None = None
 
@@ -60,7 +76,7 @@ class _Walk:
     def connection(self) -> Connection | None:
         """The connection handed to env.py, when it takes one (opened on first use)."""
         if self.share and self._shared is None:
-            self._shared = shared_connection(self.database.url)
+            self._shared = shared_connection(self.project, self.database.url)
         return self._shared
 
     def measure(self, recorded: list[Recorded]) -> list[Facts]:
@@ -79,29 +95,69 @@ class _Walk:
             self._measuring = None
 
     def record(self, revision: Revision, direction: Direction) -> tuple[list[Recorded], Any]:
+        interrupts.check()
         recorded, failure = record(
             self.project, self.database, revision, direction, self.connection
         )
         if failure is not None:
             self.close()
+            interrupts.check()
         return recorded, failure
 
     def apply(self, revision: Revision) -> bool:
+        interrupts.check()
         try:
             run_step(self.project, self.database.url, revision, "upgrade", self.connection)
         except StepFailed:
             self.close()
+            interrupts.check()
             return False
         self.applied.append(revision)
         return True
 
     def rebuild(self) -> None:
-        """A fresh working database at the last good state."""
+        """A fresh working database at the last good state, in one upgrade run."""
+        if not self._upgrade_fresh(self.applied):
+            self._rebuild_step_by_step()
+
+    def reach(self, revision: Revision) -> bool:
+        """Reach `revision` as a fresh install does: one upgrade run from base.
+
+        On failure the working database is rebuilt at the last good state.
+        """
+        if self._upgrade_fresh([*self.applied, revision]):
+            self.applied.append(revision)
+            return True
+        self.rebuild()
+        return False
+
+    def _upgrade_fresh(self, revisions: list[Revision]) -> bool:
         self.close()
         self.session.drop(self.database)
-        self.database = self.session.create()
-        for revision in self.applied:
-            run_step(self.project, self.database.url, revision, "upgrade", self.connection)
+        self.database = fresh_database(self.project, self.session)
+        steps = [self.project.upgrade_step(r.id) for r in revisions]
+        try:
+            run_steps(self.project, self.database.url, steps, self.connection)
+        except LockwiseError:
+            raise
+        except Exception:
+            self.close()
+            interrupts.check()
+            return False
+        return True
+
+    def _rebuild_step_by_step(self) -> None:
+        self.close()
+        self.session.drop(self.database)
+        self.database = fresh_database(self.project, self.session)
+        applied, self.applied = self.applied, []
+        for revision in applied:
+            if revision.id in self.failed or any(
+                p in self.failed for p in self.project.parents(revision)
+            ):
+                self.failed.setdefault(revision.id, "an earlier revision failed")
+            elif not self.apply(revision):
+                self.failed[revision.id] = f"upgrading {revision.id} failed"
 
 
 def capture_history(
@@ -109,15 +165,23 @@ def capture_history(
     session: ScratchSession,
     selected: frozenset[str],
     progress: Progress | None = None,
-) -> tuple[list[RevisionCapture], Target]:
+) -> History:
     """Capture each revision in `selected`; apply the others on the way."""
-    database = session.create()
-    target = check_target(project, database.url)
-    walk = _Walk(project, session, database, accepts_connection(project, database.url))
+    database = fresh_database(project, session)
+    target = probe(project, database.url)
+    walk = _Walk(project, session, database, target.takes_connection)
     try:
-        return _walk_history(walk, selected, progress), target
+        captures = _walk_history(walk, selected, progress)
     finally:
         walk.close()
+    not_reviewed = [
+        NotReviewed(r.id, walk.failed[r.id])
+        for r in project.revisions
+        if r.id in selected
+        and r.id in walk.failed
+        and r.id not in {c.revision.id for c in captures}
+    ]
+    return History(captures, target, not_reviewed)
 
 
 def _walk_history(
@@ -131,6 +195,7 @@ def _walk_history(
     captures: list[RevisionCapture] = []
     chosen = [r for r in revisions if r.id in selected]
     for revision in revisions:
+        interrupts.check()
         _visit(walk, revision, selected, chosen, captures, progress)
     return captures
 
@@ -143,11 +208,12 @@ def _visit(
     captures: list[RevisionCapture],
     progress: Progress | None,
 ) -> None:
-    if any(parent in walk.failed for parent in walk.project.parents(revision)):
-        walk.failed.add(revision.id)
+    blocked = [p for p in walk.project.parents(revision) if p in walk.failed]
+    if blocked:
+        walk.failed[revision.id] = f"it follows {blocked[0]}, which could not be reached"
     elif revision.id not in selected:
-        if not walk.apply(revision):
-            walk.failed.add(revision.id)
+        if not walk.apply(revision) and not walk.reach(revision):
+            walk.failed[revision.id] = "it could not be upgraded"
     else:
         if progress:
             progress(chosen.index(revision), len(chosen), revision)
@@ -172,11 +238,15 @@ def _capture_in_one_go(walk: _Walk, progress: Progress | None) -> list[RevisionC
         with recording_files(files) as downs:
             steps = [project.downgrade_step(r.id) for r in reversed(revisions)]
             run_steps(project, walk.database.url, steps, walk.connection)
+    except LockwiseError:
+        raise
     except Exception:  # whatever it was, the one-by-one walk reports it properly
+        interrupts.check()
         walk.rebuild()
         return None
     up_facts = {}
     for index, revision in enumerate(revisions):
+        interrupts.check()
         if progress:
             progress(index, len(revisions), revision)
         up_facts[revision.id] = walk.measure(_of(ups, revision))
@@ -200,8 +270,8 @@ def _capture(walk: _Walk, revision: Revision) -> RevisionCapture:
         return _capture_one_way(walk, revision)
     up, failure = walk.record(revision, "upgrade")
     if failure is not None:
-        walk.failed.add(revision.id)
-        walk.rebuild()
+        if not walk.reach(revision):
+            walk.failed[revision.id] = f"upgrading {revision.id} failed"
         return RevisionCapture(
             revision, assemble(walk.project, revision, "upgrade", up, [], failure), None
         )
@@ -212,7 +282,8 @@ def _capture(walk: _Walk, revision: Revision) -> RevisionCapture:
     down_facts = walk.measure(down) if down_failure is None else []
     if not walk.apply(revision):
         walk.rebuild()
-        walk.apply(revision)
+        if not walk.apply(revision) and not walk.reach(revision):
+            walk.failed[revision.id] = f"upgrading {revision.id} again failed"
     return RevisionCapture(
         revision,
         assemble(walk.project, revision, "upgrade", up, up_facts),
@@ -230,9 +301,8 @@ def _capture_one_way(walk: _Walk, revision: Revision) -> RevisionCapture:
         walk.session.drop(twin)
     if failure is None:
         walk.applied.append(revision)
-    else:
-        walk.failed.add(revision.id)
-        walk.rebuild()
+    elif not walk.reach(revision):
+        walk.failed[revision.id] = f"upgrading {revision.id} failed"
     return RevisionCapture(
         revision, assemble(walk.project, revision, "upgrade", up, facts, failure), None
     )

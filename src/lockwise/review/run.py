@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from lockwise.config import Settings, load_settings
+from lockwise.config import Settings, project_settings
 from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import open_server
 from lockwise.database.stats import table_sizes
 from lockwise.errors import BadInput
-from lockwise.project import Project, Revision, heads_problem, load_project
+from lockwise.project import Invocation, Project, Revision, heads_problem, load_project
 from lockwise.review.engine import findings_of, findings_of_facts, with_sizes
 from lockwise.review.findings import Finding, ReviewReport
 from lockwise.review.history import RevisionCapture, capture_history
@@ -27,18 +27,20 @@ def review_project(
     revision_range: str | None,
     stats_from: str | None,
     progress: Progress | None,
+    invocation: Invocation | None = None,
 ) -> ReviewReport:
     """Review the selected revisions of the project at `path`."""
-    project = load_project(path, allow_heads=True)
-    settings = load_settings(project.root)
+    settings, invocation = project_settings(path, invocation)
+    project = load_project(path, allow_heads=True, invocation=invocation)
     selected = select(project, revision_range)
     ignores = _ignores(project, selected)  # bad ignore comments fail before any work
     sizes = table_sizes(stats_from) if stats_from else {}
     server = open_server(url)
     sweep(server)
-    with ScratchSession(server) as session:
-        captures, target = capture_history(project, session, selected, progress)
-    findings = _heads(project) + _findings(project, captures, settings, target.async_env, ignores)
+    with ScratchSession(server, isolate=not settings.superuser) as session:
+        history = capture_history(project, session, selected, progress)
+    captures, async_env = history.captures, history.target.async_env
+    findings = _heads(project) + _findings(project, captures, settings, async_env, ignores)
     if sizes:
         findings = with_sizes(findings, sizes, _work(captures, project), settings)
     statements = tuple(
@@ -53,6 +55,8 @@ def review_project(
         statements=statements,
         failures=failures,
         revisions=tuple(c.revision.id for c in captures),
+        not_reviewed=tuple(history.not_reviewed),
+        notes=(project.driver.note,) if project.driver.note else (),
     )
 
 

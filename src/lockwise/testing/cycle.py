@@ -15,6 +15,11 @@ database costs about 250 ms, five times a whole up/down/up cycle.
 
 When env.py follows Alembic's connection-sharing recipe, each step gets one open
 connection through `config.attributes["connection"]` instead of building an engine.
+
+A revision that fails as a separate step is then reached the way a fresh install
+reaches it, in one `upgrade` run from the last checkpoint; when that works, the
+revisions after it are still tested. Only revisions that cannot be reached at all
+are "not run".
 """
 
 from __future__ import annotations
@@ -27,16 +32,19 @@ from typing import Any, Literal
 import psycopg
 from sqlalchemy.engine import Connection
 
+from lockwise import interrupts
 from lockwise.database.catalog import Catalog, diff, snapshot
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
+from lockwise.errors import LockwiseError
 from lockwise.project import Project, Revision
+from lockwise.testing.baseline import fresh_database
 from lockwise.testing.runner import (
     Direction,
     MigrationFailure,
     StepFailed,
-    accepts_connection,
-    check_target,
+    probe,
     run_step,
+    run_steps,
     shared_connection,
 )
 
@@ -44,6 +52,7 @@ Outcome = Literal["ok", "failed", "skipped", "empty", "irreversible", "trace", "
 Progress = Callable[[int, int, Revision], None]
 
 CHECKPOINT_EVERY = 50
+PASSES_IN_ONE_RUN = "failed as a separate step; passes in one upgrade run, as a fresh install"
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class StepResult:
     up_again_diff: tuple[str, ...] = ()
     failure: MigrationFailure | None = None
     note: str = ""
+    reached: bool = True  # the revision is applied afterwards (maybe only in one run)
 
     @property
     def ok(self) -> bool:
@@ -92,13 +102,20 @@ class _Work:
             self._conn = psycopg.connect(self.database.url, autocommit=True)
         return snapshot(self._conn, exclude_tables=self.version_tables)
 
-    def step(self, revision: Revision, direction: Direction) -> MigrationFailure | None:
+    @property
+    def connection(self) -> Connection | None:
+        """The connection handed to env.py, when it takes one (opened on first use)."""
         if self.share_connection and self._shared is None:
-            self._shared = shared_connection(self.database.url)
+            self._shared = shared_connection(self.project, self.database.url)
+        return self._shared
+
+    def step(self, revision: Revision, direction: Direction) -> MigrationFailure | None:
+        interrupts.check()
         try:
-            run_step(self.project, self.database.url, revision, direction, self._shared)
+            run_step(self.project, self.database.url, revision, direction, self.connection)
         except StepFailed as error:
             self.close()  # a failed migration may leave its connection unusable
+            interrupts.check()  # a step cut short by Ctrl-C is no failure to report
             return error.failure
         return None
 
@@ -111,11 +128,11 @@ class _Work:
             self._shared.close()
             self._shared = None
 
-    def applied(self, revision: Revision, schema: Catalog) -> None:
+    def applied(self, revision: Revision, schema: Catalog, checkpoint: bool = False) -> None:
         """Record a clean upgrade of `revision`; clone a checkpoint now and then."""
         self.schema = schema
         self.since_checkpoint.append(revision)
-        if len(self.since_checkpoint) >= self.checkpoint_every:
+        if checkpoint or len(self.since_checkpoint) >= self.checkpoint_every:
             self.close()
             old, self.checkpoint = self.checkpoint, self.session.create(self.database)
             self.since_checkpoint = []
@@ -124,12 +141,44 @@ class _Work:
 
     def rebuild(self) -> None:
         """Recreate the working database at the last clean state."""
-        self.close()
-        self.session.drop(self.database)
-        self.database = self.session.create(self.checkpoint)
+        self._restart()
         for revision in self.since_checkpoint:
             if self.step(revision, "upgrade"):
                 self.failed.add(revision.id)
+
+    def reach(self, revision: Revision) -> bool:
+        """Reach `revision` as a fresh install does: one upgrade run from the last checkpoint.
+
+        On failure the working database is rebuilt at the state before `revision`.
+        """
+        self._restart()
+        steps = [self.project.upgrade_step(r.id) for r in [*self.since_checkpoint, revision]]
+        try:
+            run_steps(self.project, self.database.url, steps, self.connection)
+        except LockwiseError:
+            raise
+        except Exception:
+            interrupts.check()
+            self.rebuild()
+            return False
+        return True
+
+    def _restart(self) -> None:
+        self.close()
+        self.session.drop(self.database)
+        if self.checkpoint is None:
+            self.database = fresh_database(self.project, self.session)
+        else:
+            self.database = self.session.create(self.checkpoint)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """What `run_cycle` did: per-revision results, and where it ended."""
+
+    steps: list[StepResult]
+    database: ScratchDatabase  # at the last clean state
+    takes_connection: bool  # env.py migrates on a connection handed to it
 
 
 def run_cycle(
@@ -137,23 +186,24 @@ def run_cycle(
     session: ScratchSession,
     progress: Progress | None = None,
     checkpoint_every: int = CHECKPOINT_EVERY,
-) -> tuple[list[StepResult], ScratchDatabase]:
+) -> Cycle:
     """Cycle every revision; return the results and the database at the last clean state."""
-    database = session.create()
-    target = check_target(project, database.url)
+    database = fresh_database(project, session)
+    target = probe(project, database.url)
     work = _Work(project, session, database, Catalog(items=()), checkpoint_every=checkpoint_every)
     work.version_tables = target.version_tables
-    work.share_connection = accepts_connection(project, database.url)
+    work.share_connection = target.takes_connection
     work.schema = work.snapshot()
     results = []
     try:
         for index, revision in enumerate(project.revisions):
+            interrupts.check()
             if progress:
                 progress(index, len(project.revisions), revision)
             results.append(_timed(work, revision))
     finally:
         work.close()
-    return results, work.database
+    return Cycle(results, work.database, target.takes_connection)
 
 
 def _timed(work: _Work, revision: Revision) -> StepResult:
@@ -164,18 +214,18 @@ def _timed(work: _Work, revision: Revision) -> StepResult:
     blocked = [parent for parent in work.project.parents(revision) if parent in work.failed]
     if blocked:
         work.failed.add(revision.id)
-        return replace(base, note=f"not run: it follows {blocked[0]}, which failed")
+        note = f"not run: it follows {blocked[0]}, which could not be reached"
+        return replace(base, note=note, reached=False)
     result = _check(work, revision, base)
-    return replace(result, seconds=time.perf_counter() - started)
+    reached = revision.id not in work.failed
+    return replace(result, seconds=time.perf_counter() - started, reached=reached)
 
 
 def _check(work: _Work, revision: Revision, base: StepResult) -> StepResult:
     before = work.schema
     failure = work.step(revision, "upgrade")
     if failure:
-        work.failed.add(revision.id)
-        work.rebuild()
-        return replace(base, up="failed", failure=failure)
+        return _failed_upgrade(work, revision, replace(base, up="failed", failure=failure))
     after_up = work.snapshot()
     if revision.downgrade_empty or revision.irreversible:
         work.applied(revision, after_up)
@@ -184,10 +234,22 @@ def _check(work: _Work, revision: Revision, base: StepResult) -> StepResult:
     if not result.ok:
         work.rebuild()
         if work.step(revision, "upgrade"):
-            work.failed.add(revision.id)
-            work.rebuild()
+            reached = work.reach(revision)
+            if not reached:
+                work.failed.add(revision.id)
+                return result
+            work.applied(revision, after_up, checkpoint=True)
             return result
     work.applied(revision, after_up)
+    return result
+
+
+def _failed_upgrade(work: _Work, revision: Revision, result: StepResult) -> StepResult:
+    """Report the failure; go on from `revision` when a fresh install can reach it."""
+    if work.reach(revision):
+        work.applied(revision, work.snapshot(), checkpoint=True)
+        return replace(result, note=PASSES_IN_ONE_RUN)
+    work.failed.add(revision.id)
     return result
 
 

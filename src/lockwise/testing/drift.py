@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 
 from lockwise.errors import LockwiseError
 from lockwise.project import Project
-from lockwise.testing.runner import check_database, database_name, driver_url
+from lockwise.testing.runner import check_database, database_name, driver_url, shared_connection
 from lockwise.urls import redact_text
 
 
@@ -34,8 +34,13 @@ class Drift:
         return not self.ops and not self.error
 
 
-def compare_models(project: Project, url: str) -> Drift:
-    """Compare env.py's `target_metadata` with the schema of the database at `url`."""
+def compare_models(project: Project, url: str, share_connection: bool = False) -> Drift:
+    """Compare env.py's `target_metadata` with the schema of the database at `url`.
+
+    With `share_connection` (env.py takes a handed connection, see `runner.probe`),
+    env.py gets one, as the migrations did: some env.py files connect to a database of
+    their own settings without it.
+    """
     found: list[Drift] = []
     expected = database_name(url)
 
@@ -45,7 +50,11 @@ def compare_models(project: Project, url: str) -> Drift:
         return []
 
     try:
-        project.run_env(driver_url(project, url), compare)
+        if share_connection:
+            with shared_connection(project, url) as connection:
+                project.run_env(driver_url(project, url), compare, connection)
+        else:
+            project.run_env(driver_url(project, url), compare)
     except LockwiseError:
         raise
     except Exception as error:

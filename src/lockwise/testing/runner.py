@@ -14,12 +14,14 @@ from typing import Any, Literal
 
 from alembic.runtime.migration import MigrationContext, MigrationStep
 from sqlalchemy import create_engine
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from lockwise.database.scratch import is_run_role
+from lockwise.drivers import SYNC_FALLBACK
 from lockwise.errors import BadInput, LockwiseError
-from lockwise.project import Project, Revision
+from lockwise.project import EnvExit, Project, Revision
 from lockwise.urls import redact, redact_text, sqlalchemy_url
 
 Direction = Literal["upgrade", "downgrade"]
@@ -55,10 +57,10 @@ def run_step(
     """Apply (upgrade) or revert (downgrade) exactly one revision on the database at `url`.
 
     With `connection` (open on that database), env.py gets it as
-    `config.attributes["connection"]`; use it only when `accepts_connection` said yes.
+    `config.attributes["connection"]`; use it only when `probe` said env.py takes it.
 
     Raises:
-        StepFailed: the migration raised.
+        StepFailed: the migration raised, or called `sys.exit()`.
         BadInput: env.py connected somewhere else than the scratch database.
     """
     step = (
@@ -66,22 +68,12 @@ def run_step(
         if direction == "upgrade"
         else project.downgrade_step(revision.id)
     )
-    expected = database_name(url)
-
-    def steps(_rev: Any, context: MigrationContext) -> list[Any]:
-        check_database(context, expected, url)
-        return [step]
-
     try:
-        project.run_env(driver_url(project, url), steps, connection)
+        run_steps(project, url, [step], connection)
     except LockwiseError:
         raise
     except Exception as error:
         raise StepFailed(explain(project, revision, direction, error, url)) from error
-    finally:
-        if connection is not None and connection.in_transaction():
-            # What leaving env.py's own `with engine.connect()` block would do.
-            connection.rollback()
 
 
 def run_steps(
@@ -89,8 +81,8 @@ def run_steps(
 ) -> None:
     """Run several Alembic steps in one env.py run, as `alembic upgrade head` would.
 
-    Raises whatever the migrations raise (callers that need `MigrationFailure` details
-    run revisions one by one with `run_step`).
+    Raises whatever the migrations raise (`EnvExit` for a `sys.exit()`); callers that
+    need `MigrationFailure` details run revisions one by one with `run_step`.
     """
     expected = database_name(url)
 
@@ -102,80 +94,84 @@ def run_steps(
         project.run_env(driver_url(project, url), all_steps, connection)
     finally:
         if connection is not None and connection.in_transaction():
+            # What leaving env.py's own `with engine.connect()` block would do.
             connection.rollback()
 
 
-def shared_connection(url: str) -> Connection:
-    """Open a connection to hand to env.py (psycopg, sync, no pool)."""
-    engine = create_engine(sqlalchemy_url(url, "psycopg"), poolclass=NullPool)
-    return engine.connect()
+def shared_connection(project: Project, url: str) -> Connection:
+    """Open a connection to hand to env.py: the project's own driver, no pool.
 
-
-def accepts_connection(project: Project, url: str) -> bool:
-    """True when env.py migrates on a connection handed to it in `config.attributes`.
-
-    Many env.py files follow Alembic's cookbook and use `config.attributes["connection"]`
-    when it is set; handing them one open connection saves a server backend and
-    SQLAlchemy's dialect setup per step. Others ignore it, or expect an Engine: for
-    them lockwise hands over the URL only.
+    An async driver's connection cannot be used outside an event loop, and env.py's
+    connection recipe runs a handed connection synchronously: those projects get psycopg.
     """
-    seen: list[bool] = []
-    with shared_connection(url) as connection:
-
-        def look(_rev: Any, context: MigrationContext) -> list[Any]:
-            seen.append(context.connection is connection)
-            return []
-
-        try:
-            project.run_env(driver_url(project, url), look, connection, dont_mutate=True)
-        except Exception:
-            return False
-    return seen == [True]
+    driver = SYNC_FALLBACK if project.driver.asynchronous else project.driver.name
+    engine = create_engine(sqlalchemy_url(url, driver), poolclass=NullPool)
+    return engine.connect()
 
 
 @dataclass(frozen=True)
 class Target:
-    """What the first env.py run taught lockwise about the project's environment."""
+    """What the first env.py run taught lockwise about the project's environment.
+
+    Attributes:
+        version_tables: The version tables env.py configures (`alembic_version` unless
+            it says otherwise), as `name` or `schema.name`: bookkeeping, not schema.
+        async_env: env.py migrates through an asyncio driver.
+        takes_connection: env.py migrates on a connection handed to it in
+            `config.attributes["connection"]` (Alembic's connection-sharing recipe).
+    """
 
     version_tables: frozenset[str]
     async_env: bool
+    takes_connection: bool
 
 
-def check_target(project: Project, url: str) -> Target:
-    """Run env.py once without migrating, to be sure it connects to the database at `url`.
+def probe(project: Project, url: str) -> Target:
+    """Run env.py once without migrating: where does it connect, and does it take a connection?
 
-    `dont_mutate` keeps Alembic from creating its version table before lockwise can
-    look at where env.py connected.
-
-    Returns:
-        The version tables env.py configures (`alembic_version` unless it says
-        otherwise), as `name` or `schema.name`: Alembic's bookkeeping, not schema;
-        and whether env.py migrates through an async engine.
+    The run hands env.py an open connection, as every later step may: env.py files
+    that require one (and those that fall back to a settings URL without it) run as
+    they will run. `dont_mutate` keeps Alembic from creating its version table before
+    lockwise can look at where env.py connected. Only when that run fails is env.py
+    run once more with the URL alone.
 
     Raises:
-        BadInput: env.py connected somewhere else.
+        BadInput: env.py connected somewhere else, or fails either way.
     """
+    with shared_connection(project, url) as connection:
+        try:
+            return _look(project, url, connection)
+        except LockwiseError:
+            raise
+        except Exception:
+            connection.rollback()
+    try:
+        return _look(project, url, None)
+    except LockwiseError:
+        raise
+    except Exception as error:
+        env_py = project.env_py.resolve()
+        lines = [f.lineno for f in _frames(error) if Path(f.filename).resolve() == env_py]
+        where = project.relative(project.env_py) + (f":{lines[-1]}" if lines else "")
+        raise BadInput(f"{where}: env.py failed: {redact_text(_message(error), url)}") from None
+
+
+def _look(project: Project, url: str, connection: Connection | None) -> Target:
     expected = database_name(url)
     tables: set[str] = set()
-    asynchronous: list[bool] = []
+    seen: list[Connection] = []
 
     def look(_rev: Any, context: MigrationContext) -> list[Any]:
         check_database(context, expected, url)
         tables.add(_version_table(context))
         assert context.connection is not None
-        asynchronous.append(bool(context.connection.dialect.is_async))
+        seen.append(context.connection)
         return []
 
-    try:
-        project.run_env(driver_url(project, url), look, dont_mutate=True)
-    except LockwiseError:
-        raise
-    except Exception as error:
-        raise BadInput(
-            f"{project.relative(project.env_py)}: env.py failed: "
-            f"{redact_text(_message(error), url)}"
-        ) from None
-    return Target(frozenset(tables or {DEFAULT_VERSION_TABLE}), any(asynchronous))
+    project.run_env(driver_url(project, url), look, connection, dont_mutate=True)
+    own = bool(seen) and all(c is connection for c in seen)
+    asynchronous = project.driver.asynchronous or any(c.dialect.is_async for c in seen)
+    return Target(frozenset(tables or {DEFAULT_VERSION_TABLE}), asynchronous, own)
 
 
 DEFAULT_VERSION_TABLE = "alembic_version"
@@ -196,58 +192,98 @@ def check_database(context: MigrationContext, expected: str, url: str) -> None:
     """Refuse to go on when env.py opened another database than the one handed to it."""
     if context.connection is None:
         raise BadInput("env.py configured no connection: it runs in offline (--sql) mode only")
+    dialect = context.connection.dialect.name
+    if dialect != "postgresql":
+        raise BadInput(
+            f"env.py connected to a {dialect} database, not to the PostgreSQL scratch database"
+            " lockwise handed it as sqlalchemy.url: if env.py reads its URL from an"
+            ' environment variable, name it in [tool.lockwise] url_env = ["..."]'
+        )
     actual = context.connection.exec_driver_sql("SELECT current_database()").scalar()
     if actual != expected:
         raise BadInput(
             f"env.py connected to database {actual!r}, not to the scratch database "
             f"{redact(url)} lockwise handed it; make env.py read config's sqlalchemy.url"
+            " (or name the environment variable it reads in [tool.lockwise] url_env)"
         )
 
 
 def driver_url(project: Project, url: str) -> str:
-    """Spell `url` with the driver the project's own sqlalchemy.url names (default psycopg)."""
-    configured = _configured_url(project)
-    driver = "psycopg"
-    if "+asyncpg" in configured:
-        driver = "asyncpg"
-    return sqlalchemy_url(url, driver)
-
-
-def _configured_url(project: Project) -> str:
-    try:
-        return project.config.get_main_option("sqlalchemy.url") or ""
-    except Exception:  # interpolation of a missing variable, for instance
-        return ""
+    """Spell `url` with the project's driver (see `lockwise.drivers`)."""
+    return sqlalchemy_url(url, project.driver.name)
 
 
 def explain(
     project: Project, revision: Revision, direction: Direction, error: BaseException, url: str
 ) -> MigrationFailure:
     """Turn an exception raised by a migration into a `MigrationFailure`."""
+    path, line = _where(project, revision, error)
     return MigrationFailure(
         revision=revision.id,
         direction=direction,
-        file=project.relative(revision.path),
-        line=_line_in(revision.path, error),
+        file=project.relative(path),
+        line=line,
         sql=str(error.statement).strip() if isinstance(error, DBAPIError) else None,
-        error=redact_text(_message(error), url),
+        error=redact_text(_message(error) + _hint(project, revision, error, url), url),
     )
 
 
-def _line_in(path: Path, error: BaseException) -> int | None:
-    target = path.resolve()
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if Path(frame.filename).resolve() == target
-    ]
-    return frames[-1].lineno if frames else None
+def _where(project: Project, revision: Revision, error: BaseException) -> tuple[Path, int | None]:
+    """The revision file's line that raised; else env.py's, when the error came from there."""
+    frames = _frames(error)
+    for path in (revision.path, project.env_py):
+        target = path.resolve()
+        lines = [f.lineno for f in frames if Path(f.filename).resolve() == target]
+        if lines:
+            return path, lines[-1]
+    return revision.path, None
+
+
+def _frames(error: BaseException) -> list[traceback.FrameSummary]:
+    """The frames of `error` and of the exception it was raised from (a SystemExit)."""
+    frames = list(traceback.extract_tb(error.__traceback__))
+    if isinstance(error, EnvExit) and error.__cause__ is not None:
+        frames += traceback.extract_tb(error.__cause__.__traceback__)
+    return frames
+
+
+UNDEFINED_TABLE = "42P01"
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _hint(project: Project, revision: Revision, error: BaseException, url: str) -> str:
+    """What to set when the failure comes from how lockwise set the database up."""
+    code = _sqlstate(error)
+    first = not revision.down and not revision.depends
+    if first and code == UNDEFINED_TABLE and project.invocation.baseline is None:
+        return (
+            "; the first revision expects tables that no revision creates: name them in"
+            ' [tool.lockwise] baseline = "package.module:Base.metadata" (or a .sql file)'
+        )
+    if code == INSUFFICIENT_PRIVILEGE and is_run_role(make_url(url).username or ""):
+        return (
+            "; lockwise runs migrations on its embedded server as a role without superuser"
+            " rights: set [tool.lockwise] superuser = true if this history needs one"
+        )
+    return ""
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    """PostgreSQL's error code, whichever driver raised it."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    for name in ("sqlstate", "pgcode"):  # psycopg and asyncpg; psycopg2
+        code = getattr(original, name, None)
+        if isinstance(code, str):
+            return code
+    return None
 
 
 _ASYNCPG_PREFIX = re.compile(r"^<class '[\w.]+'>: ")
 
 
 def _message(error: BaseException) -> str:
+    if isinstance(error, EnvExit):
+        return str(error)
     source = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
     lines = str(source).strip().splitlines()
     text = _ASYNCPG_PREFIX.sub("", lines[0]) if lines else ""
