@@ -6,23 +6,23 @@ reached or started; 70 lockwise itself failed (a bug); 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 import psycopg
 from rich.console import Console
 
-from lockwise import __version__
+from lockwise import __version__, interrupts
 from lockwise.errors import DatabaseUnavailable, LockwiseError
 
 if TYPE_CHECKING:
-    from lockwise.project import Revision
+    from lockwise.project import Invocation, Revision
     from lockwise.review.findings import ReviewReport
 
 # Commands import their modules when they run: Alembic and SQLAlchemy take a third of
@@ -39,6 +39,49 @@ URL = click.option(
     envvar="LOCKWISE_DATABASE_URL",
     help="PostgreSQL server for scratch databases (default: the embedded one).",
 )
+OUTPUT = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of stdout.",
+)
+
+
+def alembic_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Alembic's own -c/--config, -n/--name and -x, as `alembic` takes them."""
+    options = [
+        click.option(
+            "-c",
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path),
+            help="Alembic ini (or pyproject.toml) to use; relative paths in it resolve"
+            " against the working folder, as with alembic -c.",
+        ),
+        click.option("-n", "--name", "section", default="alembic", help="Ini section to use."),
+        click.option(
+            "-x", "x_args", multiple=True, help="key=value for env.py's context.get_x_argument()."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _invocation(config_file: Path | None, section: str, x_args: tuple[str, ...]) -> Invocation:
+    from lockwise.project import Invocation
+
+    return Invocation(config_file=config_file, section=section, x_args=x_args)
+
+
+def _project_only(project: Path, command: str) -> None:
+    from lockwise.errors import BadInput
+
+    if project.suffix == ".sql":
+        raise BadInput(
+            f"lockwise {command} runs an Alembic project, not SQL files:"
+            f" lockwise review {project} checks SQL files"
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,17 +96,30 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @PROJECT
 @URL
+@alembic_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def test(project: Path, url: str | None, fmt: str) -> None:
+@OUTPUT
+def test(
+    project: Path,
+    url: str | None,
+    config_file: Path | None,
+    section: str,
+    x_args: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+) -> None:
     """Upgrade, downgrade and upgrade again every revision; compare models with the head."""
     from lockwise import commands
     from lockwise.report import test_json, test_text
 
-    report = commands.test(project, url, _progress())
-    if fmt == "json":
-        click.echo(test_json.render(report))
-    else:
-        _console().print(test_text.render(report))
+    _project_only(project, "test")
+    with report_stream(output) as out:
+        report = commands.test(project, url, _progress(), _invocation(config_file, section, x_args))
+        _notes(report.notes)
+        if fmt == "json":
+            out.write(test_json.render(report) + "\n")
+        else:
+            _console(out).print(test_text.render(report))
     sys.exit(0 if report.ok else 1)
 
 
@@ -73,6 +129,7 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 @cli.command()
 @click.argument("targets", nargs=-1, type=click.Path(path_type=Path))
 @URL
+@alembic_options
 @click.option("--range", "revision_range", help="Revisions A:B (after A, up to B).")
 @click.option("--since", help="Revisions after REV (same as --range REV:).")
 @click.option("--stats-from", help="Read production table sizes from this URL (read-only).")
@@ -80,9 +137,13 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
 @click.option("--target-version", type=int, default=15, help="For SQL files: production PG.")
 @click.option("--infos", is_flag=True, help="Show each info finding (text format).")
+@OUTPUT
 def review(
     targets: tuple[Path, ...],
     url: str | None,
+    config_file: Path | None,
+    section: str,
+    x_args: tuple[str, ...],
     revision_range: str | None,
     since: str | None,
     stats_from: str | None,
@@ -90,11 +151,13 @@ def review(
     fail_on: str | None,
     target_version: int,
     infos: bool,
+    output: Path | None,
 ) -> None:
     """Measure what each migration does and report hazards (or lint plain .sql files)."""
     from lockwise import commands
     from lockwise.config import fail_on as parse_fail_on
     from lockwise.config import load_settings
+    from lockwise.config import target_version as checked_version
     from lockwise.errors import BadInput
 
     sql_files = [t for t in targets if t.suffix == ".sql"]
@@ -104,25 +167,40 @@ def review(
         raise BadInput("review takes one Alembic project (or several .sql files)")
     if since and revision_range:
         raise BadInput("--since and --range name the same thing: give one")
-    if sql_files:
-        report = commands.review_sql(sql_files, target_version)
-        settings_fail_on = "error"
-    else:
-        project = targets[0] if targets else Path(".")
-        span = revision_range or (f"{since}:" if since else None)
-        report = commands.review(project, url, span, stats_from, _progress())
-        settings = load_settings(project.resolve() if project.is_dir() else project.parent)
-        settings_fail_on = settings.fail_on or "never"
-    _print_review(report, fmt, infos)
+    checked_version(target_version)
+    with report_stream(output) as out:
+        if sql_files:
+            report = commands.review_sql(sql_files, target_version)
+            settings_fail_on = "error"
+        else:
+            project = targets[0] if targets else Path(".")
+            span = revision_range or (f"{since}:" if since else None)
+            invocation = _invocation(config_file, section, x_args)
+            report = commands.review(project, url, span, stats_from, _progress(), invocation)
+            settings = load_settings(project.resolve() if project.is_dir() else project.parent)
+            settings_fail_on = settings.fail_on or "never"
+        _notes(report.notes)
+        _print_review(report, fmt, out, infos)
     sys.exit(1 if report.fails(parse_fail_on(fail_on or settings_fail_on)) else 0)
 
 
 @cli.command()
 @PROJECT
 @URL
+@alembic_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
-def check(project: Path, url: str | None, fmt: str, fail_on: str | None) -> None:
+@OUTPUT
+def check(
+    project: Path,
+    url: str | None,
+    config_file: Path | None,
+    section: str,
+    x_args: tuple[str, ...],
+    fmt: str,
+    fail_on: str | None,
+    output: Path | None,
+) -> None:
     """Review and test together: the gate for CI and pre-merge."""
     import json
 
@@ -131,19 +209,23 @@ def check(project: Path, url: str | None, fmt: str, fail_on: str | None) -> None
     from lockwise.config import load_settings
     from lockwise.report import review_json, review_text, test_json, test_text
 
-    report = commands.check(project, url, _progress())
-    if fail_on is None:
-        configured = load_settings(project.resolve() if project.is_dir() else project.parent)
-        fail_on = configured.fail_on or "never"
-    if fmt == "json":
-        both = {
-            "review": review_json.as_dict(report.review),
-            "test": test_json.as_dict(report.test),
-        }
-        click.echo(json.dumps(both, indent=2))
-    else:
-        _console().print(review_text.render(report.review))
-        _console().print(test_text.render(report.test))
+    _project_only(project, "check")
+    with report_stream(output) as out:
+        invocation = _invocation(config_file, section, x_args)
+        report = commands.check(project, url, _progress(), invocation)
+        if fail_on is None:
+            configured = load_settings(project.resolve() if project.is_dir() else project.parent)
+            fail_on = configured.fail_on or "never"
+        _notes(report.review.notes)
+        if fmt == "json":
+            both = {
+                "review": review_json.as_dict(report.review),
+                "test": test_json.as_dict(report.test),
+            }
+            out.write(json.dumps(both, indent=2) + "\n")
+        else:
+            _console(out).print(review_text.render(report.review))
+            _console(out).print(test_text.render(report.test))
     sys.exit(1 if report.fails(parse_fail_on(fail_on)) else 0)
 
 
@@ -189,7 +271,7 @@ def _progress() -> Callable[[int, int, Revision], None]:
     return show
 
 
-def _print_review(report: ReviewReport, fmt: str, infos: bool = False) -> None:
+def _print_review(report: ReviewReport, fmt: str, out: TextIO, infos: bool = False) -> None:
     from lockwise.report import (
         review_github,
         review_json,
@@ -199,7 +281,7 @@ def _print_review(report: ReviewReport, fmt: str, infos: bool = False) -> None:
     )
 
     if fmt == "text":
-        _console().print(review_text.render(report, infos))
+        _console(out).print(review_text.render(report, infos))
         return
     renderers = {
         "json": review_json.render,
@@ -207,15 +289,71 @@ def _print_review(report: ReviewReport, fmt: str, infos: bool = False) -> None:
         "github": review_github.render,
         "sarif": review_sarif.render,
     }
-    click.echo(renderers[fmt](report))
+    out.write(renderers[fmt](report) + "\n")
 
 
-def _console() -> Console:
+def _notes(notes: tuple[str, ...]) -> None:
+    for note in notes:
+        click.echo(f"lockwise: note: {note}", err=True)
+
+
+def _console(file: TextIO | None = None) -> Console:
     # A CI log is no 80-column terminal: give the summary table room unless told.
-    console = Console()
+    console = Console(file=file)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(width=LOG_WIDTH)
+        console = Console(file=file, width=LOG_WIDTH)
     return console
+
+
+@contextlib.contextmanager
+def report_stream(output: Path | None) -> Iterator[TextIO]:
+    """Where the report goes: `--output FILE`, else the real stdout.
+
+    While the command runs, anything written to file descriptor 1 (the project's
+    prints, logging handlers that captured sys.stdout at import, C extensions) goes to
+    stderr instead, so a JSON or SARIF report on stdout stays parseable. A report for
+    `--output` is written when the command has finished, never half.
+    """
+    if output is None:
+        with _stdout_to_stderr() as real_stdout:
+            yield real_stdout
+        return
+    _check_writable(output)
+    report = io.StringIO()
+    with _stdout_to_stderr():
+        yield report
+    output.write_text(report.getvalue(), encoding="utf-8")
+
+
+def _check_writable(path: Path) -> None:
+    from lockwise.errors import BadInput
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInput(f"--output {path}: no such folder {folder}")
+    if path.is_dir() or not os.access(folder, os.W_OK):
+        raise BadInput(f"--output {path}: cannot be written")
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[TextIO]:
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 at all
+        yield sys.stdout
+        return
+    os.dup2(2, 1)
+    real = open(saved, "w", encoding="utf-8", closefd=True)  # noqa: SIM115 - closed below
+    python_stdout, sys.stdout = sys.stdout, sys.stderr
+    try:
+        yield real
+    finally:
+        real.flush()
+        sys.stdout = python_stdout
+        sys.stdout.flush()
+        os.dup2(real.fileno(), 1)
+        real.close()
 
 
 @cli.group()
@@ -277,45 +415,51 @@ def psql(psql_args: tuple[str, ...]) -> None:
     os.execv(binary, [binary, server.url, *psql_args])
 
 
-def _terminate(_signum: int, _frame: FrameType | None) -> NoReturn:
-    # Turn SIGTERM into the same unwinding as Ctrl-C, so scratch databases are dropped.
-    raise KeyboardInterrupt
-
-
 def main() -> None:
-    """Entry point of the `lockwise` console script."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """Run the command line; map every outcome to its exit code (see the module docstring)."""
+    interrupts.install()
     debug = "--debug" in sys.argv[1:]
     try:
         cli.main(standalone_mode=False)
-    except LockwiseError as error:
-        if debug:
+    except BaseException as error:
+        interrupts.hold()
+        # Once interrupted, whatever the run was doing when it stopped is no result.
+        if interrupts.interrupted() or isinstance(error, KeyboardInterrupt | click.Abort):
+            _stop()
+        if isinstance(error, SystemExit):
             raise
-        click.echo(f"lockwise: error: {error}", err=True)
+        _fail(error, debug)
+    interrupts.hold()
+    if interrupts.interrupted():
+        _stop()
+
+
+def _stop() -> NoReturn:
+    click.echo("lockwise: interrupted", err=True)
+    sys.exit(interrupts.exit_code())
+
+
+def _fail(error: BaseException, debug: bool) -> NoReturn:
+    if isinstance(error, click.exceptions.Exit):
         sys.exit(error.exit_code)
-    except click.ClickException as error:
+    if isinstance(error, click.ClickException):
         error.show()
         sys.exit(error.exit_code)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("lockwise: interrupted", err=True)
-        sys.exit(130)
-    except psycopg.OperationalError as error:
+    if debug or not isinstance(error, Exception):
+        raise error
+    if isinstance(error, LockwiseError):
+        click.echo(f"lockwise: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    if isinstance(error, psycopg.OperationalError):
         # The server went away mid-run; libpq messages carry no password.
-        if debug:
-            raise
         click.echo(f"lockwise: error: lost the database: {_first_line(error)}", err=True)
         sys.exit(DatabaseUnavailable.exit_code)
-    except Exception as error:
-        if debug:
-            raise
-        click.echo(
-            f"lockwise: internal error: {type(error).__name__}: {_first_line(error)}"
-            " (run with --debug for the traceback)",
-            err=True,
-        )
-        sys.exit(INTERNAL_ERROR)
+    click.echo(
+        f"lockwise: internal error: {type(error).__name__}: {_first_line(error)}"
+        " (run with --debug for the traceback)",
+        err=True,
+    )
+    sys.exit(INTERNAL_ERROR)
 
 
 def _first_line(error: BaseException) -> str:

@@ -22,7 +22,7 @@ from lockwise.report import (
     review_sarif,
     review_text,
 )
-from lockwise.review.findings import Finding, ReviewReport, TableSize
+from lockwise.review.findings import Finding, NotReviewed, ReviewReport, TableSize
 from lockwise.testing.runner import MigrationFailure
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -118,6 +118,7 @@ REPORT = ReviewReport(
     STATEMENTS,
     (FAILURE,),
     revisions=("a1b2c3", "d4e5f6", "f7a8b9"),
+    not_reviewed=(NotReviewed("0c1d2e", "it follows f7a8b9, which could not be reached"),),
 )
 CLEAN = ReviewReport("18.6", (), STATEMENTS, revisions=("a1b2c3",))
 
@@ -144,7 +145,10 @@ def test_text_of_a_clean_review_says_no_findings() -> None:
 
 
 def test_text_summary_counts_findings_by_severity() -> None:
-    expected = "3 findings: 1 error, 1 warning, 1 info in 3 revisions; 1 migration failed"
+    expected = (
+        "3 findings: 1 error, 1 warning, 1 info in 3 revisions; 1 migration failed;"
+        " 1 revision not reviewed (unreachable)"
+    )
     assert review_text.summary(REPORT) == expected
 
 
@@ -185,6 +189,19 @@ def test_sarif_has_the_keys_sarif_2_1_0_requires() -> None:
     assert all(rule["id"] for rule in run["tool"]["driver"]["rules"])
     assert all(result["message"]["text"] for result in run["results"])
     assert run["invocations"][0]["executionSuccessful"] is False
+
+
+def test_every_format_says_which_revisions_were_not_reviewed_and_why() -> None:
+    reason = "0c1d2e not reviewed: it follows f7a8b9, which could not be reached"
+    notes = review_sarif.as_dict(REPORT)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert reason in [note["message"]["text"] for note in notes]
+    assert review_json.as_dict(REPORT)["not_reviewed"] == [
+        {"revision": "0c1d2e", "reason": "it follows f7a8b9, which could not be reached"}
+    ]
+    assert "- `0c1d2e`: it follows f7a8b9, which could not be reached" in review_markdown.render(
+        REPORT
+    )
+    assert "  0c1d2e: it follows f7a8b9, which could not be reached" in rendered_text(REPORT)
 
 
 def test_every_sarif_result_names_a_rule_of_the_driver() -> None:

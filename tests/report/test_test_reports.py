@@ -39,12 +39,28 @@ TRACE = StepResult(
         'relation "ix_orders_placed_at" already exists',
     ),
 )
+ONE_RUN = StepResult(
+    "b3",
+    "load staged orders",
+    "versions/b3.py",
+    "failed",
+    failure=MigrationFailure(
+        "b3",
+        "upgrade",
+        "versions/b3.py",
+        14,
+        "INSERT INTO orders (note) SELECT note FROM handoff",
+        'relation "handoff" does not exist',
+    ),
+    note="failed as a separate step; passes in one upgrade run, as a fresh install",
+)
 NOT_RUN = StepResult(
     "c3",
     "add orders.note",
     "versions/c3.py",
     "skipped",
-    note="not run: it follows b2, which failed",
+    note="not run: it follows b2, which could not be reached",
+    reached=False,
 )
 
 
@@ -71,7 +87,7 @@ def test_clean_run_reads_as_all_passed() -> None:
 
 
 def test_trace_failure_and_skipped_revision_are_explained() -> None:
-    text = rendered(report(CLEAN, TRACE, NOT_RUN, drift=None))
+    text = rendered(report(CLEAN, TRACE, ONE_RUN, NOT_RUN, drift=None))
     assert matches_snapshot("test_trace.txt", text)
 
 
@@ -82,5 +98,5 @@ def test_drift_is_shown_as_the_ops_autogenerate_would_write() -> None:
 
 
 def test_json_report_is_stable() -> None:
-    text = test_json.render(report(CLEAN, TRACE, NOT_RUN, drift=None)) + "\n"
+    text = test_json.render(report(CLEAN, TRACE, ONE_RUN, NOT_RUN, drift=None)) + "\n"
     assert matches_snapshot("test_report.json", text)

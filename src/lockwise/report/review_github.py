@@ -6,17 +6,23 @@ https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-comm
 
 from __future__ import annotations
 
-from lockwise.review.findings import Finding, ReviewReport
+from lockwise.review.findings import Finding, NotReviewed, ReviewReport
 from lockwise.testing.runner import MigrationFailure
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def render(report: ReviewReport) -> str:
-    """Return one `::error`/`::warning`/`::notice` line per finding and per failure."""
+    """One `::error`/`::warning`/`::notice` line per finding, failure and unreached revision."""
     lines = [_finding(finding) for finding in report.findings]
     lines += [_failure(failure) for failure in report.failures]
+    lines += [_not_reviewed(item) for item in report.not_reviewed]
     return "".join(f"{line}\n" for line in lines)
+
+
+def _not_reviewed(item: NotReviewed) -> str:
+    title = f"{item.revision} was not reviewed"
+    return f"::error title={escape_property(title)}::{escape_data(item.reason)}"
 
 
 def _finding(finding: Finding) -> str:

@@ -18,13 +18,16 @@ def render(report: ReviewReport) -> str:
 
 
 def as_dict(report: ReviewReport) -> dict[str, Any]:
-    """Return the review as plain data: findings, statements and failures."""
+    """Return the review as plain data: findings, statements, failures, what was not reached."""
     return {
         "version": VERSION,
         "postgres": report.postgres,
         "findings": [_finding(finding) for finding in report.findings],
         "statements": [_statement(statement) for statement in report.statements],
         "failures": [_failure(failure) for failure in report.failures],
+        "not_reviewed": [
+            {"revision": item.revision, "reason": item.reason} for item in report.not_reviewed
+        ],
     }
 
 

@@ -6,7 +6,7 @@ import html
 import re
 
 from lockwise.report.lock_words import held
-from lockwise.report.review_text import location, production, summary
+from lockwise.report.review_text import location, not_reviewed_line, production, summary
 from lockwise.review.findings import Finding, ReviewReport
 from lockwise.testing.runner import MigrationFailure
 
@@ -22,6 +22,9 @@ def render(report: ReviewReport) -> str:
     if report.failures:
         parts.append("### Migrations that failed")
         parts += [_failure(failure) for failure in report.failures]
+    if report.not_reviewed:
+        parts.append(f"### {not_reviewed_line(report).capitalize()}")
+        parts.append("\n".join(f"- `{i.revision}`: {_cell(i.reason)}" for i in report.not_reviewed))
     return "\n\n".join(parts) + "\n"
 
 

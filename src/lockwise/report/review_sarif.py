@@ -29,7 +29,7 @@ def as_dict(report: ReviewReport) -> dict[str, Any]:
     """Return the SARIF log as plain data."""
     run = {
         "tool": {"driver": _driver(report)},
-        "invocations": [_invocation(report.failures)],
+        "invocations": [_invocation(report)],
         "results": [_result(finding) for finding in report.findings],
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -88,14 +88,21 @@ def _location(file: str, line: int | None) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
-def _invocation(failures: tuple[MigrationFailure, ...]) -> dict[str, Any]:
-    """Whether every migration ran; a failed one is a notification at its line."""
-    notifications = [
-        {
-            "level": "error",
-            "message": {"text": f"{failure.direction} failed: {failure.error}"},
-            "locations": [_location(failure.file, failure.line)],
-        }
-        for failure in failures
+def _invocation(report: ReviewReport) -> dict[str, Any]:
+    """Whether every migration ran: a failed one is a notification at its line, and so is
+    each revision that could not be reached, with the reason."""
+    notifications = [_failed(failure) for failure in report.failures]
+    notifications += [
+        {"level": "error", "message": {"text": f"{item.revision} not reviewed: {item.reason}"}}
+        for item in report.not_reviewed
     ]
-    return {"executionSuccessful": not failures, "toolExecutionNotifications": notifications}
+    ok = not report.failures and not report.not_reviewed
+    return {"executionSuccessful": ok, "toolExecutionNotifications": notifications}
+
+
+def _failed(failure: MigrationFailure) -> dict[str, Any]:
+    return {
+        "level": "error",
+        "message": {"text": f"{failure.direction} failed: {failure.error}"},
+        "locations": [_location(failure.file, failure.line)],
+    }

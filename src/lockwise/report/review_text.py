@@ -39,8 +39,22 @@ def render(report: ReviewReport, infos: bool = False) -> RenderableType:
     )
     parts: list[RenderableType] = [Text(title)]
     parts += [_section(section, infos) for section in _sections(report)]
+    if report.not_reviewed:
+        parts.append(_not_reviewed(report))
     parts.append(_summary(report))
     return Group(*parts)
+
+
+def _not_reviewed(report: ReviewReport) -> RenderableType:
+    heading = Text(f"\n{not_reviewed_line(report)}:", style="bold red")
+    lines = [Text(f"  {item.revision}: {item.reason}") for item in report.not_reviewed]
+    return Group(heading, *lines)
+
+
+def not_reviewed_line(report: ReviewReport) -> str:
+    """`2 revisions not reviewed` (they could not be reached), or ""."""
+    count = len(report.not_reviewed)
+    return f"{_plural(count, 'revision')} not reviewed" if count else ""
 
 
 def production(finding: Finding) -> str:
@@ -166,6 +180,8 @@ def summary(report: ReviewReport) -> str:
     line = f"{_plural(len(severities), 'finding')}: {counts} in {revisions}"
     if report.failures:
         line += f"; {_plural(len(report.failures), 'migration')} failed"
+    if report.not_reviewed:
+        line += f"; {not_reviewed_line(report)} (unreachable)"
     return line
 
 
@@ -174,7 +190,7 @@ def _summary(report: ReviewReport) -> Text:
     style = "bold green"
     if "warning" in severities:
         style = "bold yellow"
-    if "error" in severities or report.failures:
+    if "error" in severities or report.failures or report.not_reviewed:
         style = "bold red"
     return Text(f"\n{summary(report)}", style=style)
 

@@ -26,6 +26,11 @@ def as_dict(report: TestReport) -> dict[str, Any]:
         "heads": list(report.heads),
         "seconds": round(report.seconds, 3),
         "revisions": [_step(step) for step in report.steps],
+        "not_run": [
+            {"revision": step.revision, "reason": step.note.removeprefix("not run: ")}
+            for step in report.steps
+            if step.up == "skipped"
+        ],
         "drift": asdict(report.drift) if report.drift else None,
     }
 

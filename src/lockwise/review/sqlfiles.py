@@ -9,6 +9,7 @@ statement of the same file creates it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pglast
 from pglast import ast
@@ -25,12 +26,16 @@ def sql_file_facts(path: Path, target_version: int = 15) -> RevisionFacts:
         BadInput: the file is missing or PostgreSQL's parser rejects it.
     """
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise BadInput(f"{path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise BadInput(f"{path}: not UTF-8 text (byte {error.start + 1}), so not SQL") from None
+    if "\0" in text:
+        raise BadInput(f"{path}: holds NUL bytes, so not SQL")
     created: list[str] = []
     statements = []
-    for index, (sql, line) in enumerate(_pieces(text)):
+    for index, (sql, line) in enumerate(_pieces(path, text)):
         statement = StatementFacts(index, _statement(path, line, sql, created))
         statements.append(statement)
         if isinstance(statement.node, ast.CreateStmt) and statement.node.relation is not None:
@@ -44,21 +49,34 @@ def sql_file_facts(path: Path, target_version: int = 15) -> RevisionFacts:
     )
 
 
-def _pieces(text: str) -> list[tuple[str, int]]:
+def _pieces(path: Path, text: str) -> list[tuple[str, int]]:
     """Each statement's text and first line. A statement PostgreSQL's parser rejects
-    stays a piece of its own (rules report it as unanalysable), cut at semicolons."""
-    data = text.encode()
+    stays a piece of its own (rules report it as unanalysable), cut at semicolons.
+
+    Raises:
+        BadInput: the scanner cannot tokenize the file (an unterminated quote).
+    """
     comments = ("SQL_COMMENT", "C_COMMENT")
-    tokens = [t for t in pglast.parser.scan(text) if t.name not in comments]  # byte offsets
+    # Token offsets count characters of `text`, not bytes (inclusive ends).
+    tokens = [t for t in _scan(path, text) if t.name not in comments]
     bounds = [t.end + 1 for t in tokens if t.name == "ASCII_59"]
     pieces, start = [], 0
-    for end in [*bounds, len(data)]:
+    for end in [*bounds, len(text)]:
         first = next((t.start for t in tokens if start <= t.start < end), None)
-        if first is not None and data[first:end].strip() != b";":
-            sql = data[first:end].decode().strip().rstrip(";").strip()
-            pieces.append((sql, data[:first].count(b"\n") + 1))
+        if first is not None and text[first:end].strip() != ";":
+            sql = text[first:end].strip().rstrip(";").strip()
+            pieces.append((sql, text.count("\n", 0, first) + 1))
         start = end
     return pieces
+
+
+def _scan(path: Path, text: str) -> list[Any]:
+    try:
+        return list(pglast.parser.scan(text))
+    except pglast.parser.ParseError as error:
+        message, offset = str(error.args[0]), error.args[1] if len(error.args) > 1 else 0
+        line = text.count("\n", 0, offset) + 1
+        raise BadInput(f"{path}:{line}: {message.split(' at or near ')[0]}") from None
 
 
 def _statement(path: Path, line: int, sql: str, created: list[str]) -> Statement:
