@@ -31,7 +31,7 @@ from lockwise.project import Project, Revision
 from lockwise.testing.runner import (
     Direction,
     MigrationFailure,
-    accepts_connection,
+    probe,
     shared_connection,
 )
 
@@ -60,7 +60,8 @@ def capture(
     `base` is left as it was: both passes run on clones of it.
     """
     first = session.create(base)
-    shared = shared_connection(first.url) if accepts_connection(project, first.url) else None
+    takes = probe(project, first.url).takes_connection
+    shared = shared_connection(project, first.url) if takes else None
     try:
         recorded, failure = record(project, first, revision, direction, shared)
     finally:
