@@ -142,3 +142,13 @@ def test_an_output_file_that_cannot_be_written_is_bad_input(tmp_path: Path) -> N
 def test_no_bad_input_here_ends_in_an_internal_error(tmp_path: Path) -> None:
     run: Run = lockwise("review", str(tmp_path / "missing.sql"))
     assert run.returncode == 2 and "internal error" not in run.stderr
+
+
+def test_a_revision_file_that_exits_when_imported_is_named(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECTS / "clean_history", project)
+    exits = project / "migrations" / "versions" / "a1c3e5f70002_add_display_name.py"
+    exits.write_text("import sys\n\nsys.exit(3)\n" + exits.read_text())
+    assert refused("test", str(project)) == (
+        f"{exits}:3: called sys.exit(3) instead of raising an error"
+    )

@@ -6,59 +6,21 @@ or 3, a single `lockwise: error:` line on stderr, no traceback, and nothing left
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import psutil
 import pytest
+from support import PROJECTS, left_by, lockwise, one_line_error
 
-from lockwise.database.scratch import new_name
 from lockwise.database.server import DATA_DIR_ENV, URL_ENV, Server
-
-PROJECTS = Path(__file__).parent / "projects"
 
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str) -> tuple[int, subprocess.CompletedProcess[str]]:
-    """Run the real console entry point, as a user or CI would; return its pid and outcome."""
-    command = [sys.executable, "-m", "lockwise", *args]
-    pipe, env = subprocess.PIPE, os.environ.copy()
-    with subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True, env=env) as child:
-        stdout, stderr = child.communicate(timeout=120)
-    return child.pid, subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
-
-
-def one_line_error(done: subprocess.CompletedProcess[str], exit_code: int) -> str:
-    """Check the error contract and return the message after `lockwise: error: `."""
-    assert done.returncode == exit_code, done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("lockwise: error: "), done.stderr
-    return lines[0].removeprefix("lockwise: error: ")
-
-
-def scratch_left_by(server: Server, pid: int) -> list[str]:
-    """Scratch databases (and run roles) that process `pid` created and did not drop.
-
-    Found by the creator their names carry (see lockwise.database.scratch) rather than
-    by listing them before and after, since other test runs may share the server.
-    """
-    prefix = new_name(pid).rsplit("_", 1)[0] + "\\_%"
-    with server.connect() as conn:
-        rows = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %(p)s"
-            " UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE %(p)s",
-            {"p": prefix},
-        ).fetchall()
-    return [str(row[0]) for row in rows]
-
-
 def refused(project: str, server: Server) -> str:
     """Run `lockwise test` on a project it must refuse (exit 2); return the message."""
-    pid, done = run("test", str(PROJECTS / project))
-    assert scratch_left_by(server, pid) == []
+    done = lockwise("test", str(PROJECTS / project))
+    assert left_by(server, done.pid) == []
     return one_line_error(done, exit_code=2)
 
 
@@ -112,7 +74,7 @@ def test_two_heads_name_both_heads_and_the_merge_command(server_env: Server) -> 
 
 def test_unreachable_url_exits_3_and_hides_the_password() -> None:
     url = "postgresql://bob:s3cret@127.0.0.1:1/db"
-    _, done = run("test", "--url", url, str(PROJECTS / "clean_history"))
+    done = lockwise("test", "--url", url, str(PROJECTS / "clean_history"))
     message = one_line_error(done, exit_code=3)
     assert "127.0.0.1" in message
     assert "s3cret" not in done.stdout + done.stderr
@@ -127,7 +89,7 @@ def test_embedded_server_that_cannot_start_exits_3_with_the_reason(
     (data / "postgresql.conf").write_text("this is not a setting\n")
     monkeypatch.delenv(URL_ENV, raising=False)
     monkeypatch.setenv(DATA_DIR_ENV, str(data))
-    _, done = run("test", str(PROJECTS / "clean_history"))
+    done = lockwise("test", str(PROJECTS / "clean_history"))
     message = one_line_error(done, exit_code=3)
     assert "could not start" in message and "postgresql.conf" in message
     assert processes_naming(data) == []

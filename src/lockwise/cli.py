@@ -7,12 +7,13 @@ reached or started; 70 lockwise itself failed (a bug); 130 interrupted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 import psycopg
@@ -48,7 +49,20 @@ OUTPUT = click.option(
 
 
 def alembic_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Alembic's own -c/--config, -n/--name and -x, as `alembic` takes them."""
+    """Alembic's own -c/--config, -n/--name and -x, as `alembic` takes them.
+
+    The command receives them together, as `invocation`.
+    """
+
+    @functools.wraps(command)
+    def with_invocation(
+        *args: Any, config_file: Path | None, section: str, x_args: tuple[str, ...], **kwargs: Any
+    ) -> None:
+        from lockwise.project import Invocation
+
+        invocation = Invocation(config_file=config_file, section=section, x_args=x_args)
+        command(*args, invocation=invocation, **kwargs)
+
     options = [
         click.option(
             "-c",
@@ -63,15 +77,10 @@ def alembic_options(command: Callable[..., None]) -> Callable[..., None]:
             "-x", "x_args", multiple=True, help="key=value for env.py's context.get_x_argument()."
         ),
     ]
+    decorated: Callable[..., None] = with_invocation
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _invocation(config_file: Path | None, section: str, x_args: tuple[str, ...]) -> Invocation:
-    from lockwise.project import Invocation
-
-    return Invocation(config_file=config_file, section=section, x_args=x_args)
+        decorated = option(decorated)
+    return decorated
 
 
 def _project_only(project: Path, command: str) -> None:
@@ -102,9 +111,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def test(
     project: Path,
     url: str | None,
-    config_file: Path | None,
-    section: str,
-    x_args: tuple[str, ...],
+    invocation: Invocation,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -114,7 +121,7 @@ def test(
 
     _project_only(project, "test")
     with report_stream(output) as out:
-        report = commands.test(project, url, _progress(), _invocation(config_file, section, x_args))
+        report = commands.test(project, url, _progress(), invocation)
         _notes(report.notes)
         if fmt == "json":
             out.write(test_json.render(report) + "\n")
@@ -141,9 +148,7 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 def review(
     targets: tuple[Path, ...],
     url: str | None,
-    config_file: Path | None,
-    section: str,
-    x_args: tuple[str, ...],
+    invocation: Invocation,
     revision_range: str | None,
     since: str | None,
     stats_from: str | None,
@@ -175,7 +180,6 @@ def review(
         else:
             project = targets[0] if targets else Path(".")
             span = revision_range or (f"{since}:" if since else None)
-            invocation = _invocation(config_file, section, x_args)
             report = commands.review(project, url, span, stats_from, _progress(), invocation)
             settings = load_settings(project.resolve() if project.is_dir() else project.parent)
             settings_fail_on = settings.fail_on or "never"
@@ -194,9 +198,7 @@ def review(
 def check(
     project: Path,
     url: str | None,
-    config_file: Path | None,
-    section: str,
-    x_args: tuple[str, ...],
+    invocation: Invocation,
     fmt: str,
     fail_on: str | None,
     output: Path | None,
@@ -211,7 +213,6 @@ def check(
 
     _project_only(project, "check")
     with report_stream(output) as out:
-        invocation = _invocation(config_file, section, x_args)
         report = commands.check(project, url, _progress(), invocation)
         if fail_on is None:
             configured = load_settings(project.resolve() if project.is_dir() else project.parent)

@@ -319,6 +319,9 @@ def _load_scripts(script: ScriptDirectory) -> list[Script]:
             scripts = list(reversed(list(script.walk_revisions())))
         except Exception as error:
             failure = error
+        except SystemExit as exit_:  # a revision file that exits when imported
+            failure = EnvExit(exit_.code)
+            failure.__cause__ = exit_
     _raise_graph_warnings(script, [str(w.message) for w in caught])
     if failure is not None:
         raise _loading_error(script, failure) from None
@@ -340,6 +343,8 @@ def _loading_error(script: ScriptDirectory, error: Exception) -> Exception:
         return BrokenMigration(f"{error.filename}:{error.lineno}: syntax error: {error.msg}")
     if isinstance(error, CommandError):
         return RevisionGraphError(f"{script.dir}: {error}")
+    if isinstance(error, EnvExit) and error.__cause__ is not None:
+        return BrokenMigration(f"{_failing_file(error.__cause__, script)}: {error}")
     return BrokenMigration(f"{_failing_file(error, script)}: {_one_line(error)}")
 
 

@@ -49,6 +49,14 @@ def test_psycopg2_bulk_insert_is_measured_in_review(server_env: Server) -> None:
     assert [lock["mode"] for lock in inserts[0]["locks"]] == ["RowExclusiveLock"]
 
 
+def test_asyncpg_statements_with_parameters_are_measured_in_review(server_env: Server) -> None:
+    done = lockwise("review", str(PROJECTS / "async_env"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (update,) = [s for s in json.loads(done.stdout)["statements"] if s["sql"].startswith("UPDATE")]
+    assert update["sql"].startswith("UPDATE events SET source = $1")  # asyncpg's placeholders
+    assert {"relation": "events", "mode": "RowExclusiveLock"} in update["locks"]
+
+
 # --- project code that exits or prints ---------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from lockwise.testing.runner import (
     run_step,
     run_steps,
     shared_connection,
+    upgrade_in_one_run,
 )
 
 Progress = Callable[[int, int, Revision], None]
@@ -135,16 +136,11 @@ class _Walk:
         self.close()
         self.session.drop(self.database)
         self.database = fresh_database(self.project, self.session)
-        steps = [self.project.upgrade_step(r.id) for r in revisions]
-        try:
-            run_steps(self.project, self.database.url, steps, self.connection)
-        except LockwiseError:
-            raise
-        except Exception:
-            self.close()
-            interrupts.check()
-            return False
-        return True
+        if upgrade_in_one_run(self.project, self.database.url, revisions, self.connection):
+            return True
+        self.close()
+        interrupts.check()
+        return False
 
     def _rebuild_step_by_step(self) -> None:
         self.close()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ def create_baseline(project: Project, url: str, spec: str) -> None:
             _create(target, connection, source)
     except BadInput:
         raise
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         text = redact_text(str(error).strip().splitlines()[0] if str(error).strip() else "", url)
         raise BadInput(f"{source}: creating it failed: {type(error).__name__}: {text}") from None
 
@@ -65,13 +64,9 @@ def _create(target: Any, connection: Connection, source: str) -> None:
     if isinstance(target, MetaData):
         target.create_all(connection)
     elif callable(target):
-        _call(target, connection)
+        target(connection)
     else:
         raise BadInput(f"{source}: names a {type(target).__name__}, not a MetaData or a callable")
-
-
-def _call(target: Callable[[Connection], object], connection: Connection) -> None:
-    target(connection)
 
 
 def _resolve(project: Project, spec: str, source: str) -> Any:
@@ -83,7 +78,7 @@ def _resolve(project: Project, spec: str, source: str) -> Any:
         sys.path.insert(0, root)
     try:
         found: Any = importlib.import_module(module_name)
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise BadInput(f"{source}: cannot import {module_name}: {error}") from None
     for part in attribute.split("."):
         if not hasattr(found, part):

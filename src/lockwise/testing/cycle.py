@@ -35,7 +35,6 @@ from sqlalchemy.engine import Connection
 from lockwise import interrupts
 from lockwise.database.catalog import Catalog, diff, snapshot
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
-from lockwise.errors import LockwiseError
 from lockwise.project import Project, Revision
 from lockwise.testing.baseline import fresh_database
 from lockwise.testing.runner import (
@@ -44,8 +43,8 @@ from lockwise.testing.runner import (
     StepFailed,
     probe,
     run_step,
-    run_steps,
     shared_connection,
+    upgrade_in_one_run,
 )
 
 Outcome = Literal["ok", "failed", "skipped", "empty", "irreversible", "trace", "differs"]
@@ -152,16 +151,13 @@ class _Work:
         On failure the working database is rebuilt at the state before `revision`.
         """
         self._restart()
-        steps = [self.project.upgrade_step(r.id) for r in [*self.since_checkpoint, revision]]
-        try:
-            run_steps(self.project, self.database.url, steps, self.connection)
-        except LockwiseError:
-            raise
-        except Exception:
-            interrupts.check()
-            self.rebuild()
-            return False
-        return True
+        revisions = [*self.since_checkpoint, revision]
+        if upgrade_in_one_run(self.project, self.database.url, revisions, self.connection):
+            return True
+        self.close()
+        interrupts.check()
+        self.rebuild()
+        return False
 
     def _restart(self) -> None:
         self.close()

@@ -98,6 +98,23 @@ def run_steps(
             connection.rollback()
 
 
+def upgrade_in_one_run(
+    project: Project, url: str, revisions: list[Revision], connection: Connection | None = None
+) -> bool:
+    """Upgrade through `revisions` in one env.py run, as a fresh install's `alembic upgrade`.
+
+    Returns False when a migration raised: the database is then as it left it.
+    """
+    steps = [project.upgrade_step(r.id) for r in revisions]
+    try:
+        run_steps(project, url, steps, connection)
+    except LockwiseError:
+        raise
+    except Exception:
+        return False
+    return True
+
+
 def shared_connection(project: Project, url: str) -> Connection:
     """Open a connection to hand to env.py: the project's own driver, no pool.
 

@@ -13,6 +13,9 @@ down_revision = "3d4e5f6a0001"
 
 def upgrade():
     op.add_column("events", sa.Column("source", sa.String(100)))
+    # Bound parameters reach asyncpg as $1, $2: review must replay them as they are.
+    update = sa.text("UPDATE events SET source = :source WHERE kind = :kind")
+    op.execute(update.bindparams(source="api", kind="signup"))
 
 
 def downgrade():
