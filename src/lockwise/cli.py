@@ -6,12 +6,10 @@ reached or started; 70 lockwise itself failed (a bug); 130 interrupted.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -21,9 +19,11 @@ from rich.console import Console
 
 from lockwise import __version__, interrupts
 from lockwise.errors import DatabaseUnavailable, LockwiseError
+from lockwise.output import report_stream
 
 if TYPE_CHECKING:
-    from lockwise.project import Invocation, Revision
+    from lockwise.invocation import Invocation
+    from lockwise.project import Revision
     from lockwise.review.findings import ReviewReport
 
 # Commands import their modules when they run: Alembic and SQLAlchemy take a third of
@@ -58,7 +58,7 @@ def alembic_options(command: Callable[..., None]) -> Callable[..., None]:
     def with_invocation(
         *args: Any, config_file: Path | None, section: str, x_args: tuple[str, ...], **kwargs: Any
     ) -> None:
-        from lockwise.project import Invocation
+        from lockwise.invocation import Invocation
 
         invocation = Invocation(config_file=config_file, section=section, x_args=x_args)
         command(*args, invocation=invocation, **kwargs)
@@ -304,57 +304,6 @@ def _console(file: TextIO | None = None) -> Console:
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(file=file, width=LOG_WIDTH)
     return console
-
-
-@contextlib.contextmanager
-def report_stream(output: Path | None) -> Iterator[TextIO]:
-    """Where the report goes: `--output FILE`, else the real stdout.
-
-    While the command runs, anything written to file descriptor 1 (the project's
-    prints, logging handlers that captured sys.stdout at import, C extensions) goes to
-    stderr instead, so a JSON or SARIF report on stdout stays parseable. A report for
-    `--output` is written when the command has finished, never half.
-    """
-    if output is None:
-        with _stdout_to_stderr() as real_stdout:
-            yield real_stdout
-        return
-    _check_writable(output)
-    report = io.StringIO()
-    with _stdout_to_stderr():
-        yield report
-    output.write_text(report.getvalue(), encoding="utf-8")
-
-
-def _check_writable(path: Path) -> None:
-    from lockwise.errors import BadInput
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BadInput(f"--output {path}: no such folder {folder}")
-    if path.is_dir() or not os.access(folder, os.W_OK):
-        raise BadInput(f"--output {path}: cannot be written")
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[TextIO]:
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no file descriptor 1 at all
-        yield sys.stdout
-        return
-    os.dup2(2, 1)
-    real = open(saved, "w", encoding="utf-8", closefd=True)  # noqa: SIM115 - closed below
-    python_stdout, sys.stdout = sys.stdout, sys.stderr
-    try:
-        yield real
-    finally:
-        real.flush()
-        sys.stdout = python_stdout
-        sys.stdout.flush()
-        os.dup2(real.fileno(), 1)
-        real.close()
 
 
 @cli.group()

@@ -21,7 +21,7 @@ from lockwise.database.server import (
 )
 
 if TYPE_CHECKING:
-    from lockwise.project import Invocation
+    from lockwise.invocation import Invocation
     from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.testing.cycle import Progress, StepResult
     from lockwise.testing.drift import Drift

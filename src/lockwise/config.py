@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from lockwise.errors import BadInput
-from lockwise.project import Invocation
+from lockwise.invocation import Invocation
 from lockwise.rules import BY_ID
 from lockwise.rules.base import SEVERITIES, Severity
 

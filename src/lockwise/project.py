@@ -1,18 +1,16 @@
 """The Alembic project: its configuration, its migration scripts and their revision graph.
 
-This module and `testing/` are the only ones that touch Alembic, and only through its
-public API (`Config`, `ScriptDirectory`, `EnvironmentContext`, `MigrationStep`).
+This module, `invocation.py` (which configuration) and `testing/` are the only ones that
+touch Alembic, and only through its public API (`Config`, `ScriptDirectory`,
+`EnvironmentContext`, `MigrationStep`).
 """
 
 from __future__ import annotations
 
-import argparse
-import configparser
 import contextlib
 import io
 import os
 import sys
-import tomllib
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -28,7 +26,8 @@ from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 
 from lockwise.drivers import Driver, choose
-from lockwise.errors import BrokenMigration, ProjectNotFound, RevisionGraphError
+from lockwise.errors import BrokenMigration, RevisionGraphError
+from lockwise.invocation import Invocation, alembic_config, configured_url, script_directory
 from lockwise.revision_files import (
     declared_revisions,
     down_revision_ids,
@@ -60,29 +59,6 @@ class Revision:
     def label(self) -> str:
         """`<id> (<message>)`, for messages."""
         return f"{self.id} ({self.message})" if self.message else self.id
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """How to run the project's env.py: Alembic's own options and lockwise's settings.
-
-    Attributes:
-        config_file: `-c/--config`: the ini (or pyproject.toml) to use, relative paths in
-            it resolving against the working folder, as `alembic -c` does.
-        section: `-n/--name`: the ini section holding the Alembic options.
-        x_args: `-x key=value` arguments, for `context.get_x_argument()`.
-        url_env: Environment variables env.py reads its URL from; each is set to the
-            scratch URL during every env.py run.
-        driver: The driver to spell that URL with when the project's own names none.
-        baseline: The tables the history starts from (`module:attr` or a .sql file).
-    """
-
-    config_file: Path | None = None
-    section: str = "alembic"
-    x_args: tuple[str, ...] = ()
-    url_env: tuple[str, ...] = ()
-    driver: str | None = None
-    baseline: str | None = None
 
 
 class EnvExit(Exception):
@@ -205,8 +181,8 @@ def load_project(
             (unless `allow_heads`: review reports those as LW410 instead).
     """
     invocation = invocation or Invocation()
-    config, root = _config(path, invocation)
-    script = _script_directory(config)
+    config, root = alembic_config(path, invocation)
+    script = script_directory(config)
     scripts = _load_scripts(script)
     revisions = [_revision(s, script) for s in scripts]
     heads = tuple(script.get_heads())
@@ -214,96 +190,6 @@ def load_project(
         _check_heads(revisions, heads)
     driver = choose(configured_url(config), invocation.driver)
     return Project(root, config, script, revisions, heads, invocation, driver)
-
-
-def configured_url(config: Config) -> str:
-    """The project's own sqlalchemy.url ("" when unset or unreadable)."""
-    try:
-        return config.get_main_option("sqlalchemy.url") or ""
-    except Exception:  # interpolation of a missing variable, for instance
-        return ""
-
-
-# --- configuration ---------------------------------------------------------------------
-
-
-def _config(path: Path, invocation: Invocation) -> tuple[Config, Path]:
-    if invocation.config_file is not None:
-        if not invocation.config_file.is_file():
-            raise ProjectNotFound(f"{invocation.config_file}: no such file")
-        root = path if path.is_dir() else path.parent
-        return _config_from_file(invocation.config_file, invocation), root
-    if not path.exists():
-        raise ProjectNotFound(f"{path}: no such file or folder")
-    if path.is_file():
-        return _config_from_file(path, invocation), path.parent
-    ini, toml = path / "alembic.ini", path / "pyproject.toml"
-    with_toml = toml.is_file() and _has_alembic_section(toml)
-    if ini.is_file() or with_toml:
-        # `alembic init -t pyproject` splits the two: script_location in pyproject.toml,
-        # sqlalchemy.url and logging in alembic.ini.
-        config = _new_config(
-            ini if ini.is_file() else None, toml if with_toml else None, invocation
-        )
-        return config, path
-    raise ProjectNotFound(
-        f"{path} is not an Alembic project: no alembic.ini, and no [tool.alembic] in pyproject.toml"
-    )
-
-
-def _config_from_file(path: Path, invocation: Invocation) -> Config:
-    if path.suffix == ".toml":
-        if not _has_alembic_section(path):
-            raise ProjectNotFound(f"{path} has no [tool.alembic] section")
-        return _new_config(None, path, invocation)
-    return _new_config(path, None, invocation)
-
-
-def _new_config(ini: Path | None, toml: Path | None, invocation: Invocation) -> Config:
-    return Config(
-        file_=str(ini) if ini else None,
-        toml_file=str(toml) if toml else None,
-        ini_section=invocation.section,
-        stdout=sys.stderr,  # Alembic's own print_stdout, kept out of reports
-        cmd_opts=argparse.Namespace(x=list(invocation.x_args)),
-        attributes={},
-    )
-
-
-def _has_alembic_section(toml: Path) -> bool:
-    try:
-        data = tomllib.loads(toml.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ProjectNotFound(f"{toml}: not valid TOML: {error}") from None
-    return "alembic" in data.get("tool", {})
-
-
-def _script_directory(config: Config) -> ScriptDirectory:
-    source = config.config_file_name or config.toml_file_name
-    location = _read_option(config, "script_location", str(source))
-    if not location:
-        raise ProjectNotFound(f"{source}: no script_location in the Alembic configuration")
-    try:
-        return ScriptDirectory.from_config(config)
-    except CommandError as error:
-        raise ProjectNotFound(f"{source}: script_location {location}: {error}") from None
-
-
-def _read_option(config: Config, name: str, source: str) -> str | None:
-    """An Alembic option; the ini is parsed on first read, so its errors surface here."""
-    try:
-        return config.get_alembic_option(name)
-    except UnicodeDecodeError:
-        raise ProjectNotFound(f"{source}: not UTF-8 text, so not an Alembic ini") from None
-    except configparser.InterpolationError as error:
-        raise ProjectNotFound(f"{source}: {_first_line(error)}") from None
-    except configparser.Error as error:
-        raise ProjectNotFound(f"{source}: not an Alembic ini ({_first_line(error)})") from None
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0].rstrip(".") if lines else type(error).__name__
 
 
 # --- scripts and the revision graph -------------------------------------------------------

@@ -10,7 +10,8 @@ from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import open_server
 from lockwise.database.stats import table_sizes
 from lockwise.errors import BadInput
-from lockwise.project import Invocation, Project, Revision, heads_problem, load_project
+from lockwise.invocation import Invocation
+from lockwise.project import Project, Revision, heads_problem, load_project
 from lockwise.review.engine import findings_of, findings_of_facts, with_sizes
 from lockwise.review.findings import Finding, ReviewReport
 from lockwise.review.history import RevisionCapture, capture_history
