@@ -42,6 +42,21 @@ def test_psycopg2_project_with_bulk_insert_is_tested_through_psycopg2(server_env
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_a_driver_that_is_not_installed_is_replaced_and_said_so(
+    server_env: Server, tmp_path: Path
+) -> None:
+    project = tmp_path / "clean_history"
+    shutil.copytree(PROJECTS / "clean_history", project)
+    ini = project / "alembic.ini"
+    ini.write_text(ini.read_text().replace("+psycopg://", "+psycopg2cffi://"))
+    done = lockwise("test", str(project))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "lockwise: note: psycopg2cffi is not installed here:"
+        " env.py gets a postgresql+psycopg:// URL instead"
+    ) in done.stderr.splitlines()
+
+
 def test_psycopg2_bulk_insert_is_measured_in_review(server_env: Server) -> None:
     done = lockwise("review", str(PROJECTS / "psycopg2_bulk_insert"), "--format", "json")
     assert done.returncode == 0, done.stderr
