@@ -14,8 +14,8 @@ down_revision = "3d4e5f6a0001"
 def upgrade():
     op.add_column("events", sa.Column("source", sa.String(100)))
     # Bound parameters reach asyncpg as $1, $2: review must replay them as they are.
-    update = sa.text("UPDATE events SET source = :source WHERE kind = :kind")
-    op.execute(update.bindparams(source="api", kind="signup"))
+    count = sa.text("SELECT count(*) FROM events WHERE kind = :kind AND source = :source")
+    op.execute(count.bindparams(kind="signup", source="api"))
 
 
 def downgrade():
