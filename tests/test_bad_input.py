@@ -152,3 +152,10 @@ def test_a_revision_file_that_exits_when_imported_is_named(tmp_path: Path) -> No
     assert refused("test", str(project)) == (
         f"{exits}:3: called sys.exit(3) instead of raising an error"
     )
+
+
+def test_a_section_without_alembic_options_is_named() -> None:
+    ini = PROJECTS / "alembic_options" / "alembic.ini"
+    assert refused("test", "-c", str(ini), "-n", "nosuch") == (
+        f"{ini}: no script_location in section [nosuch] of the Alembic configuration"
+    )

@@ -94,7 +94,7 @@ def _new_config(ini: Path | None, toml: Path | None, invocation: Invocation) -> 
 
 def _has_alembic_section(toml: Path) -> bool:
     try:
-        data = tomllib.loads(toml.read_text())
+        data = tomllib.loads(toml.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ProjectNotFound(f"{toml}: not valid TOML: {error}") from None
     return "alembic" in data.get("tool", {})
@@ -109,7 +109,10 @@ def script_directory(config: Config) -> ScriptDirectory:
     source = config.config_file_name or config.toml_file_name
     location = _read_option(config, "script_location", str(source))
     if not location:
-        raise ProjectNotFound(f"{source}: no script_location in the Alembic configuration")
+        raise ProjectNotFound(
+            f"{source}: no script_location in section [{config.config_ini_section}]"
+            " of the Alembic configuration"
+        )
     try:
         return ScriptDirectory.from_config(config)
     except CommandError as error:
