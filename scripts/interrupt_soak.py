@@ -4,7 +4,7 @@ Each run gets SIGINT or SIGTERM after a random delay; a run that finished first 
 counted apart. A good run ends with 130 (SIGINT) or 143 (SIGTERM), prints no
 traceback, and leaves no scratch database or run role behind (names carry the pid).
 
-    python scripts/interrupt_soak.py [--runs 100] [--project examples/backend] [--seed 1]
+    python scripts/interrupt_soak.py [--runs 100] [--earliest 0.2] [--longest 3.5] [--seed 1]
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ def one_run(project: str, delay: float, signum: int) -> str:
         child.communicate()
         return "finished before the signal"
     child.send_signal(signum)
-    _, stderr = child.communicate(timeout=120)
+    stdout, stderr = child.communicate(timeout=120)
     problems = []
+    if child.returncode == 0 and _complete(stdout):
+        return "exit 0, report complete: the signal landed while the process was exiting"
     if child.returncode != EXPECTED[signum]:
         problems.append(f"exit {child.returncode}")
     if "Traceback" in stderr or "ignored" in stderr:
@@ -46,10 +48,17 @@ def one_run(project: str, delay: float, signum: int) -> str:
     return ", ".join(problems) or f"clean exit {child.returncode}"
 
 
+def _complete(stdout: str) -> bool:
+    """The report ends with test's verdict (`16 revisions: 16 passed, ...`)."""
+    lines = stdout.strip().splitlines()
+    return bool(lines) and " revisions: " in lines[-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--project", default="examples/backend")
+    parser.add_argument("--earliest", type=float, default=0.2, help="earliest signal, seconds")
     parser.add_argument("--longest", type=float, default=3.5, help="latest signal, seconds")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -57,9 +66,11 @@ def main() -> None:
     outcomes: Counter[str] = Counter()
     for index in range(args.runs):
         signum = chance.choice([signal.SIGINT, signal.SIGTERM])
-        outcome = one_run(args.project, chance.uniform(0.2, args.longest), signum)
+        delay = chance.uniform(args.earliest, args.longest)
+        outcome = one_run(args.project, delay, signum)
         outcomes[outcome] += 1
-        print(f"[{index + 1}/{args.runs}] {signal.Signals(signum).name}: {outcome}", flush=True)
+        name = signal.Signals(signum).name
+        print(f"[{index + 1}/{args.runs}] {name} after {delay:.2f} s: {outcome}", flush=True)
     print("\n".join(f"{count:4d}  {outcome}" for outcome, count in outcomes.most_common()))
 
 

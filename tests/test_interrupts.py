@@ -73,7 +73,9 @@ def test_ctrl_c_at_any_moment_of_check_exits_130_with_nothing_left(
         pytest.skip(f"check finished within {delay} s, before the signal")
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
-    if process.returncode == 0:  # the signal came after check had decided its outcome
+    if process.returncode == 0:
+        # The signal landed while the finished process was being torn down by the
+        # kernel (after os._exit, ~20 ms): too late for any process to see it.
         assert "16 revisions: 16 passed" in stdout
     else:
         assert process.returncode == 130, stderr

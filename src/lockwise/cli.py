@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 import psycopg
@@ -366,50 +366,59 @@ def psql(psql_args: tuple[str, ...]) -> None:
 
 
 def main() -> None:
-    """Run the command line; map every outcome to its exit code (see the module docstring)."""
+    """Run the command line; map every outcome to its exit code (see the module docstring).
+
+    The process ends right after the last look at the signals (`os._exit`, once the
+    report and messages are flushed): a Ctrl-C that lands while the interpreter would
+    be tearing itself down still ends the run with 130, never with 0.
+    """
     interrupts.install()
-    debug = "--debug" in sys.argv[1:]
+    code = _outcome(debug="--debug" in sys.argv[1:])
+    interrupts.hold()
+    if interrupts.stopped() and code != interrupts.exit_code():
+        click.echo("lockwise: interrupted", err=True)
+        code = interrupts.exit_code()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _outcome(debug: bool) -> int:
+    """Run the command; return its exit code, after printing what went wrong if anything."""
     try:
         cli.main(standalone_mode=False)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0 if done.code is None else 1
     except BaseException as error:
-        interrupts.hold()
         # Once interrupted, whatever the run was doing when it stopped is no result.
         if interrupts.interrupted() or isinstance(error, KeyboardInterrupt | click.Abort):
-            _stop()
-        if isinstance(error, SystemExit):
-            raise
-        _fail(error, debug)
-    interrupts.hold()
-    if interrupts.interrupted():
-        _stop()
+            click.echo("lockwise: interrupted", err=True)
+            return interrupts.exit_code()
+        return _failure(error, debug)
+    return 0
 
 
-def _stop() -> NoReturn:
-    click.echo("lockwise: interrupted", err=True)
-    sys.exit(interrupts.exit_code())
-
-
-def _fail(error: BaseException, debug: bool) -> NoReturn:
+def _failure(error: BaseException, debug: bool) -> int:
     if isinstance(error, click.exceptions.Exit):
-        sys.exit(error.exit_code)
+        return error.exit_code
     if isinstance(error, click.ClickException):
         error.show()
-        sys.exit(error.exit_code)
+        return error.exit_code
     if debug or not isinstance(error, Exception):
         raise error
     if isinstance(error, LockwiseError):
         click.echo(f"lockwise: error: {error}", err=True)
-        sys.exit(error.exit_code)
+        return error.exit_code
     if isinstance(error, psycopg.OperationalError):
         # The server went away mid-run; libpq messages carry no password.
         click.echo(f"lockwise: error: lost the database: {_first_line(error)}", err=True)
-        sys.exit(DatabaseUnavailable.exit_code)
+        return DatabaseUnavailable.exit_code
     click.echo(
         f"lockwise: internal error: {type(error).__name__}: {_first_line(error)}"
         " (run with --debug for the traceback)",
         err=True,
     )
-    sys.exit(INTERNAL_ERROR)
+    return INTERNAL_ERROR
 
 
 def _first_line(error: BaseException) -> str:

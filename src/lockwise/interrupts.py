@@ -74,9 +74,21 @@ def hold() -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
+def stopped() -> bool:
+    """True when a signal arrived, or arrived after `hold()` and waits there, blocked."""
+    return bool(_received or _pending())
+
+
 def exit_code() -> int:
     """128 + the first signal's number (130 for Ctrl-C), as shells report it."""
-    return 128 + (_received[0] if _received else signal.SIGINT)
+    first = _received[0] if _received else next(iter(sorted(_pending())), signal.SIGINT)
+    return 128 + int(first)
+
+
+def _pending() -> set[int]:
+    if not hasattr(signal, "sigpending"):
+        return set()
+    return {int(s) for s in signal.sigpending()} & {signal.SIGINT, signal.SIGTERM}
 
 
 def on_interrupt(key: int, cancel: Callable[[], None]) -> None:
