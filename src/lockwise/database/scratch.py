@@ -160,7 +160,7 @@ class ScratchSession:
             for name in list(self._live):
                 _drop(conn, name)
             if self.role is not None:
-                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(self.role)))
+                _drop_role(conn, self.role)
         finally:
             conn.close()
 
@@ -243,11 +243,15 @@ def _try_drop(server: Server, name: str) -> bool:
 
 
 def _try_drop_role(server: Server, role: str) -> None:
+    with server.connect() as conn:
+        _drop_role(conn, role)
+
+
+def _drop_role(conn: psycopg.Connection[Any], role: str) -> None:
     try:
-        with server.connect() as conn:
-            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
     except psycopg.Error:
-        return  # still owns a database someone is connected to, or not ours: next time
+        return  # it still owns a database someone is connected to: the next sweep drops it
 
 
 def _orphaned(name: str, comment: str | None) -> bool:
