@@ -133,9 +133,7 @@ class _Walk:
         return False
 
     def _upgrade_fresh(self, revisions: list[Revision]) -> bool:
-        self.close()
-        self.session.drop(self.database)
-        self.database = fresh_database(self.project, self.session)
+        self._restart()
         if upgrade_in_one_run(self.project, self.database.url, revisions, self.connection):
             return True
         self.close()
@@ -143,9 +141,7 @@ class _Walk:
         return False
 
     def _rebuild_step_by_step(self) -> None:
-        self.close()
-        self.session.drop(self.database)
-        self.database = fresh_database(self.project, self.session)
+        self._restart()
         applied, self.applied = self.applied, []
         for revision in applied:
             if revision.id in self.failed or any(
@@ -154,6 +150,12 @@ class _Walk:
                 self.failed.setdefault(revision.id, "an earlier revision failed")
             elif not self.apply(revision):
                 self.failed[revision.id] = f"upgrading {revision.id} failed"
+
+    def _restart(self) -> None:
+        """Replace the working database with a fresh one: the baseline and nothing else."""
+        self.close()
+        self.session.drop(self.database)
+        self.database = fresh_database(self.project, self.session)
 
 
 def capture_history(
