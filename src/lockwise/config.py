@@ -14,6 +14,8 @@ url_env = ["APP_DATABASE_URL"] # env.py reads the URL from these: lockwise sets 
 baseline = "app.models:Base.metadata"  # or "schema.sql": tables the history starts from
 driver = "asyncpg"             # when the project's own URL names none
 superuser = false              # run migrations as a superuser on the embedded server
+lock_timeout = "2s"            # what fixes set at the top of a revision (LW401)
+statement_timeout = "30s"      # likewise (LW402); unset by default
 ```
 
 Unknown keys are refused, naming the nearest known one.
@@ -22,6 +24,7 @@ Unknown keys are refused, naming the nearest known one.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -51,6 +54,8 @@ class Settings:
     baseline: str | None = None
     driver: str | None = None
     superuser: bool = False
+    lock_timeout: str = "2s"
+    statement_timeout: str = ""
 
 
 KNOWN_KEYS = (
@@ -66,6 +71,8 @@ KNOWN_KEYS = (
     "baseline",
     "driver",
     "superuser",
+    "lock_timeout",
+    "statement_timeout",
 )
 
 
@@ -117,6 +124,8 @@ def settings_from(data: Mapping[str, Any], source: str = "[tool.lockwise]") -> S
         baseline=_text(data, "baseline", source) if "baseline" in data else None,
         driver=_driver(data.get("driver"), source),
         superuser=_flag(data, "superuser", source),
+        lock_timeout=_duration(data, "lock_timeout", "2s", source),
+        statement_timeout=_duration(data, "statement_timeout", "", source),
     )
 
 
@@ -156,6 +165,17 @@ def _text(data: Mapping[str, Any], key: str, source: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise BadInput(f"{source}: {key} must be a non-empty string, not {value!r}")
     return value
+
+
+def _duration(data: Mapping[str, Any], key: str, default: str, source: str) -> str:
+    """A PostgreSQL duration setting: `2s`, `500ms`, `1min` (a bare number is ms)."""
+    value = data.get(key, default)
+    if value == default:
+        return default
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not re.fullmatch(r"\d+\s*(ms|s|min|h)?", text):
+        raise BadInput(f'{source}: {key} must be a duration such as "2s" or "500ms", not {value!r}')
+    return text
 
 
 def _flag(data: Mapping[str, Any], key: str, source: str) -> bool:

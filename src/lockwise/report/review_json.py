@@ -43,6 +43,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "sql": finding.sql,
         "message": finding.message,
         "fix": finding.fix,
+        "fixable": finding.fixable,
         "lock": finding.lock,
         "aliases": dict(finding.aliases),
         "measured": finding.measured,

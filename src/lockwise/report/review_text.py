@@ -125,7 +125,9 @@ def _details(finding: Finding) -> list[RenderableType]:
         lines.append(Text(held(finding.lock, finding.table)))
     if production(finding):
         lines.append(Text(production(finding), style="yellow"))
-    lines.append(Text("fix:", style="green"))
+    lines.append(
+        Text("fix (review --fix applies it):" if finding.fixable else "fix:", style="green")
+    )
     lines.append(_indented([Text(finding.fix, style="green")], 2))
     return lines
 

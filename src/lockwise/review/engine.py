@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 from pglast import ast
 
-from lockwise.capture.facts import Capture
+from lockwise.capture.facts import Capture, Statement
 from lockwise.config import Settings
 from lockwise.project import Revision
 from lockwise.review.facts import revision_facts
 from lockwise.review.findings import Finding, TableSize
 from lockwise.revision_files import functions
+from lockwise.rewrite import Subject, fix_for
+from lockwise.rewrite.calls import call_at
 from lockwise.rules import RULES
 from lockwise.rules.base import (
     SEVERITIES,
@@ -45,7 +48,11 @@ def findings_of(
         capture, revision, settings.target_version, settings.conventions, async_env
     )
     lines = {name: node.lineno for name, node in functions(revision.path).items()}
-    return [f for rule in active_rules(settings) for f in _run(rule, facts, file, settings, lines)]
+    return [
+        f
+        for rule in active_rules(settings)
+        for f in _run(rule, facts, file, settings, lines, revision.path)
+    ]
 
 
 def findings_of_facts(facts: RevisionFacts, file: str, settings: Settings) -> list[Finding]:
@@ -59,6 +66,7 @@ def _run(
     file: str,
     settings: Settings,
     function_lines: Mapping[str, int] | None = None,
+    path: Path | None = None,
 ) -> Iterator[Finding]:
     function_lines = function_lines or {}
     if facts.direction == "downgrade" and not rule.downgrades:
@@ -68,6 +76,8 @@ def _run(
         statement = facts.statements[hit.statement] if hit.statement is not None else None
         captured = statement.captured if statement else None
         line = captured.line if captured else function_lines.get(hit.function)
+        table = _table(rule, statement)
+        fix = fix_for(_subject(rule, captured, path, line, table, settings))
         yield Finding(
             rule=rule.id,
             name=rule.name,
@@ -78,12 +88,33 @@ def _run(
             line=line,
             sql=captured.sql if captured else None,
             message=hit.message,
-            fix=rule.fix,
+            fix=fix.text(),
             lock=rule.lock,
             aliases=tuple(sorted(rule.aliases.items())),
             measured=facts.measured,
-            table=_table(rule, statement),
+            table=table,
+            fixable=fix.applies,
         )
+
+
+def _subject(
+    rule: Rule,
+    captured: Statement | None,
+    path: Path | None,
+    line: int | None,
+    table: str,
+    settings: Settings,
+) -> Subject:
+    """What the fix of one finding is built from."""
+    return Subject(
+        rule=rule.id,
+        call=call_at(path, line) if path is not None and captured is not None else None,
+        sql=captured.sql if captured else None,
+        table=table,
+        target_version=settings.target_version,
+        lock_timeout=settings.lock_timeout,
+        statement_timeout=settings.statement_timeout,
+    )
 
 
 def _table(rule: Rule, statement: StatementFacts | None) -> str:

@@ -40,6 +40,7 @@ class Finding:
         table: The table the finding is about, when known (for production sizes).
         size: The table's production size, with `--stats-from`.
         estimated_lock_s: How long the lock may be held in production, with `--stats-from`.
+        fixable: `review --fix` can write `fix` in place of the statement.
     """
 
     rule: str
@@ -58,6 +59,7 @@ class Finding:
     table: str = ""
     size: TableSize | None = None
     estimated_lock_s: float | None = None
+    fixable: bool = False
 
 
 @dataclass(frozen=True)
