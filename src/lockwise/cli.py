@@ -144,6 +144,10 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
 @click.option("--target-version", type=int, default=15, help="For SQL files: production PG.")
 @click.option("--infos", is_flag=True, help="Show each info finding (text format).")
+@click.option(
+    "--fix", "write_fixes", is_flag=True, help="Rewrite the unsafe ops in place (needs a range)."
+)
+@click.option("--diff", is_flag=True, help="Show what --fix would change; write nothing.")
 @OUTPUT
 def review(
     targets: tuple[Path, ...],
@@ -156,9 +160,15 @@ def review(
     fail_on: str | None,
     target_version: int,
     infos: bool,
+    write_fixes: bool,
+    diff: bool,
     output: Path | None,
 ) -> None:
-    """Measure what each migration does and report hazards (or lint plain .sql files)."""
+    """Measure what each migration does and report hazards (or lint plain .sql files).
+
+    With --fix, the unsafe ops of the revisions in --since/--range are rewritten into
+    their safe sequences, in place, and the fixed files are reviewed again.
+    """
     from lockwise import commands
     from lockwise.config import fail_on as parse_fail_on
     from lockwise.config import load_settings
@@ -173,19 +183,67 @@ def review(
     if since and revision_range:
         raise BadInput("--since and --range name the same thing: give one")
     checked_version(target_version)
+    span = revision_range or (f"{since}:" if since else None)
+    if write_fixes or diff:
+        _check_fixable(sql_files, span)
     with report_stream(output) as out:
         if sql_files:
             report = commands.review_sql(sql_files, target_version)
             settings_fail_on = "error"
         else:
             project = targets[0] if targets else Path(".")
-            span = revision_range or (f"{since}:" if since else None)
             report = commands.review(project, url, span, stats_from, _progress(), invocation)
+            if diff:
+                sys.exit(_show_fixes(project, report, out, invocation))
+            if write_fixes:
+                report = _fixed(project, report, invocation, (url, span, stats_from))
             settings = load_settings(project.resolve() if project.is_dir() else project.parent)
             settings_fail_on = settings.fail_on or "never"
         _notes(report.notes)
         _print_review(report, fmt, out, infos)
     sys.exit(1 if report.fails(parse_fail_on(fail_on or settings_fail_on)) else 0)
+
+
+def _check_fixable(sql_files: list[Path], span: str | None) -> None:
+    from lockwise.errors import BadInput
+
+    if sql_files:
+        raise BadInput("--fix rewrites the revision files of an Alembic project, not .sql files")
+    if span is None:
+        raise BadInput(
+            "--fix rewrites only the revisions you name: give --since REV or --range A:B "
+            "(revisions that already ran in production must not change)"
+        )
+
+
+def _show_fixes(project: Path, report: ReviewReport, out: TextIO, invocation: Invocation) -> int:
+    """Print the fixes as a diff, write nothing; 1 when there is something to fix."""
+    from lockwise import commands
+
+    changes = commands.fix(project, report, invocation)
+    out.write("".join(change.diff(Path.cwd().resolve()) for change in changes))
+    count = sum(len(change.fixed) for change in changes)
+    click.echo(f"{count} fixes in {len(changes)} files (not written: --diff)", err=True)
+    return 1 if changes else 0
+
+
+def _fixed(
+    project: Path,
+    report: ReviewReport,
+    invocation: Invocation,
+    again: tuple[str | None, str | None, str | None],
+) -> ReviewReport:
+    """Write the fixes; the review of the fixed files."""
+    from lockwise import commands
+
+    changes = commands.fix(project, report, invocation)
+    count = sum(len(change.fixed) for change in changes)
+    for change in changes:
+        change.path.write_text(change.after, encoding="utf-8")
+        click.echo(f"fixed {', '.join(sorted(set(change.fixed)))} in {change.path}", err=True)
+    click.echo(f"{count} fixes in {len(changes)} files; reviewing them again", err=True)
+    url, span, stats_from = again
+    return commands.review(project, url, span, stats_from, _progress(), invocation)
 
 
 @cli.command()

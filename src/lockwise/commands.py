@@ -23,6 +23,7 @@ from lockwise.database.server import (
 if TYPE_CHECKING:
     from lockwise.invocation import Invocation
     from lockwise.review.findings import FailOn, ReviewReport
+    from lockwise.rewrite.files import FileFix
     from lockwise.testing.cycle import Progress, StepResult
     from lockwise.testing.drift import Drift
 
@@ -142,6 +143,20 @@ def review(
 
     with in_project_folder(project_path, invocation) as path:
         return review_project(path, url, revision_range, stats_from, progress, invocation)
+
+
+def fix(
+    project_path: Path, report: ReviewReport, invocation: Invocation | None = None
+) -> list[FileFix]:
+    """The revision files as the fixable findings of `report` rewrite them (not written)."""
+    from lockwise.config import project_settings
+    from lockwise.project import load_project
+    from lockwise.rewrite.files import fixes
+
+    with in_project_folder(project_path, invocation) as path:
+        settings, invocation = project_settings(path, invocation)
+        root = load_project(path, invocation=invocation).root
+    return fixes(report.findings, root, settings)
 
 
 def review_sql(files: list[Path], target_version: int = 15) -> ReviewReport:
