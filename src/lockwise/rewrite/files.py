@@ -41,14 +41,16 @@ class FileFix:
 
     def diff(self, root: Path) -> str:
         """A unified diff, paths relative to `root`."""
-        name = (
-            str(self.path.relative_to(root)) if self.path.is_relative_to(root) else str(self.path)
-        )
+        if self.path.is_relative_to(root):
+            name = str(self.path.relative_to(root))
+            before, after = f"a/{name}", f"b/{name}"
+        else:
+            before = after = str(self.path)
         lines = difflib.unified_diff(
             self.before.splitlines(keepends=True),
             self.after.splitlines(keepends=True),
-            f"a/{name}",
-            f"b/{name}",
+            before,
+            after,
         )
         return "".join(lines)
 
@@ -62,9 +64,9 @@ def fixes(findings: Iterable[Finding], root: Path, settings: Settings) -> list[F
         fix = _fix(finding, path, settings)
         if fix is None:
             continue
-        _record(edits.setdefault(path, _Edits()), fix, finding, path)
-        rules.setdefault(path, []).append(finding.rule)
-    return [_applied(path, edit, rules[path]) for path, edit in sorted(edits.items())]
+        if _record(edits.setdefault(path, _Edits()), fix, finding, path):
+            rules.setdefault(path, []).append(finding.rule)
+    return [_applied(path, edits[path], found) for path, found in sorted(rules.items())]
 
 
 def _fix(finding: Finding, path: Path, settings: Settings) -> Fix | None:
@@ -92,14 +94,17 @@ def _indentation(path: Path, call: OpCall | None) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _record(edit: _Edits, fix: Fix, finding: Finding, path: Path) -> None:
+def _record(edit: _Edits, fix: Fix, finding: Finding, path: Path) -> bool:
+    """Add one fix to the file's edits; False when it has nowhere to go."""
+    call = call_at(path, finding.line) if fix.code else None
+    if fix.code and call is None:
+        return False  # not an op.* statement (batch_op, a helper function): shown only
+    if call is not None:
+        edit.replace.setdefault(call.first_line, fix.code)
     if fix.top:
         edit.tops.setdefault(finding.direction, fix.top)
-    if fix.code:
-        call = call_at(path, finding.line)
-        if call is not None:
-            edit.replace.setdefault(call.first_line, fix.code)
     edit.imports.update(fix.imports)
+    return True
 
 
 def _applied(path: Path, edit: _Edits, rules: list[str]) -> FileFix:
