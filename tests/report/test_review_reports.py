@@ -40,13 +40,13 @@ INDEX = Finding(
     CREATE_INDEX,
     "CREATE INDEX holds SHARE on orders: every write to orders waits until the whole "
     "index is built",
-    "with op.get_context().autocommit_block():\n"
-    '    op.create_index("ix_orders_total", "orders", ["total"], postgresql_concurrently=True)',
+    'lockwise.ops.create_index_concurrently("ix_orders_total", "orders", ["total"])',
     lock="ShareLock",
     aliases=(("squawk", "require-concurrent-index-creation"), ("strong_migrations", "add_index")),
     table="orders",
     size=TableSize(rows=1_200_000, bytes=92_274_688),
     estimated_lock_s=42.4,
+    fixable=True,
 )
 UNNAMED = Finding(
     "LW211",
