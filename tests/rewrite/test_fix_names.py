@@ -51,14 +51,16 @@ def schema_names(report: ReviewReport) -> set[str]:
 
 
 def _nodes(tree: object) -> list[object]:
-    found, stack = [], [tree]
+    found: list[object] = []
+    stack: list[object] = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, tuple | list):
             stack.extend(node)
         elif isinstance(node, pglast.ast.Node):
             found.append(node)
-            stack.extend(getattr(node, slot, None) for slot in node.__slots__)
+            slots = getattr(node, "__slots__", ())
+            stack.extend(getattr(node, slot, None) for slot in slots)
     return found
 
 
