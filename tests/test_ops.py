@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import psycopg
 import pytest
 import sqlalchemy as sa
+from alembic import op
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.pool import NullPool
@@ -185,6 +186,17 @@ def test_create_index_concurrently_builds_a_valid_index_in_autocommit(db: Databa
     db.sql("CREATE TABLE t (id int PRIMARY KEY, v int)")
     db.migrate(lambda: ops.create_index_concurrently("t_v", "t", ["v"]))
     assert db.ddl() == [("CREATE INDEX CONCURRENTLY IF NOT EXISTS t_v ON t (v)", True)]
+    assert _index_valid(db, "t_v") is True
+
+
+def test_create_index_concurrently_inside_an_autocommit_block(db: Database) -> None:
+    db.sql("CREATE TABLE t (id int PRIMARY KEY, v int)")
+
+    def inside_a_block() -> None:
+        with op.get_context().autocommit_block():
+            ops.create_index_concurrently("t_v", "t", ["v"])
+
+    db.migrate(inside_a_block)
     assert _index_valid(db, "t_v") is True
 
 

@@ -145,7 +145,7 @@ def create_index_concurrently(
         unique: Build a unique index.
         **kw: Passed on to `op.create_index` (`postgresql_where=`, ...).
     """
-    with op.get_context().autocommit_block():
+    with _outside_transaction():
         table = _relation(table_name, schema)
         if _index_valid(table, index_name) is False:
             op.drop_index(
@@ -335,7 +335,7 @@ def backfill(
     first = _batch(table, key, values, condition, resume=False)
     following = _batch(table, key, values, condition, resume=True)
     shown = sys.stderr.isatty() if progress is None else progress
-    with op.get_context().autocommit_block(), _progress(table_name, shown) as advance:
+    with _outside_transaction(), _progress(table_name, shown) as advance:
         return _run_batches(table_name, first, following, batch_size, pause, advance)
 
 
@@ -365,7 +365,7 @@ def _check_validate(validate: str) -> None:
 
 
 def _validate_separately(table: str, schema: str | None, name: str) -> None:
-    with op.get_context().autocommit_block():
+    with _outside_transaction():
         op.execute(_AlterTable(table, schema, "VALIDATE CONSTRAINT {}", name))
 
 
@@ -398,7 +398,7 @@ def _not_null_constraint(table: _Relation, schema: str | None, column: str, name
         action = "ADD CONSTRAINT {} NOT NULL {} NOT VALID"
         op.execute(_AlterTable(table.name, schema, action, name, column))
     constraint = existing or name  # PostgreSQL allows one NOT NULL constraint per column
-    with op.get_context().autocommit_block():
+    with _outside_transaction():
         _validate_or_drop(table.name, schema, constraint, drop=constraint == name)
 
 
@@ -412,7 +412,7 @@ def _not_null_by_check(table: _Relation, schema: str | None, column: str, name: 
             name, table.name, condition, schema=schema, postgresql_not_valid=True
         )
     if not leftover:
-        with op.get_context().autocommit_block():
+        with _outside_transaction():
             _validate_or_drop(table.name, schema, name, drop=True)
     # https://www.postgresql.org/docs/current/sql-altertable.html: SET NOT NULL skips
     # the scan when a valid CHECK constraint proves the column has no NULL.
@@ -504,6 +504,16 @@ def _run_batches(
         if scanned < batch_size:
             return done
         time.sleep(pause)
+
+
+@contextmanager
+def _outside_transaction() -> Iterator[None]:
+    """Alembic's autocommit block, unless the caller already opened one (they do not nest)."""
+    if op.get_bind().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        yield
+        return
+    with op.get_context().autocommit_block():
+        yield
 
 
 @contextmanager
