@@ -176,14 +176,20 @@ def review(
     from lockwise.errors import BadInput
 
     sql_files = [t for t in targets if t.suffix == ".sql"]
-    if sql_files and len(sql_files) != len(targets):
-        raise BadInput("review either SQL files or one Alembic project, not both")
-    if len(targets) > 1 and not sql_files:
+    revision_files = [t for t in targets if t.suffix == ".py"]
+    if (sql_files or revision_files) and len(sql_files or revision_files) != len(targets):
+        raise BadInput("review SQL files, revision files or one Alembic project, not a mix")
+    if len(targets) > 1 and not (sql_files or revision_files):
         raise BadInput("review takes one Alembic project (or several .sql files)")
     if since and revision_range:
         raise BadInput("--since and --range name the same thing: give one")
     checked_version(target_version)
-    span = revision_range or (f"{since}:" if since else None)
+    span: str | tuple[str, ...] | None = revision_range or (f"{since}:" if since else None)
+    if revision_files:
+        if span is not None:
+            raise BadInput("give revision files or --since/--range, not both")
+        span = _revision_ids(revision_files)
+        targets = (_project_of(revision_files[0], invocation),)
     if write_fixes or diff:
         _check_fixable(sql_files, span)
     with report_stream(output) as out:
@@ -204,7 +210,29 @@ def review(
     sys.exit(1 if report.fails(parse_fail_on(fail_on or settings_fail_on)) else 0)
 
 
-def _check_fixable(sql_files: list[Path], span: str | None) -> None:
+def _revision_ids(files: list[Path]) -> tuple[str, ...]:
+    """The revision each file declares (`revision = "..."`)."""
+    from lockwise.errors import BadInput
+    from lockwise.revision_files import assigned_string
+
+    found = []
+    for file in files:
+        revision_id = assigned_string(file, "revision") if file.is_file() else None
+        if revision_id is None:
+            raise BadInput(f"{file}: not an Alembic revision file (no revision = ... in it)")
+        found.append(revision_id)
+    return tuple(found)
+
+
+def _project_of(file: Path, invocation: Invocation) -> Path:
+    """The project a revision file belongs to: the working folder, as for `alembic`, or
+    the nearest folder above the file that holds an alembic.ini."""
+    if invocation.config_file is not None or Path("alembic.ini").is_file():
+        return Path(".")
+    return next((p for p in file.resolve().parents if (p / "alembic.ini").is_file()), Path("."))
+
+
+def _check_fixable(sql_files: list[Path], span: str | tuple[str, ...] | None) -> None:
     from lockwise.errors import BadInput
 
     if sql_files:
@@ -231,7 +259,7 @@ def _fixed(
     project: Path,
     report: ReviewReport,
     invocation: Invocation,
-    again: tuple[str | None, str | None, str | None],
+    again: tuple[str | None, str | tuple[str, ...] | None, str | None],
 ) -> ReviewReport:
     """Write the fixes; the review of the fixed files."""
     from lockwise import commands
@@ -286,6 +314,56 @@ def check(
             _console(out).print(review_text.render(report.review))
             _console(out).print(test_text.render(report.test))
     sys.exit(1 if report.fails(parse_fail_on(fail_on)) else 0)
+
+
+@cli.command()
+@PROJECT
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+@click.option("--empty", is_flag=True, help="Write an empty revision (no autogenerate).")
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="TABLE.OLD:NEW",
+    help="A column the models renamed (autogenerate sees a drop and an add).",
+)
+@URL
+@alembic_options
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
+@OUTPUT
+def new(
+    project: Path,
+    message: str,
+    empty: bool,
+    renames: tuple[str, ...],
+    url: str | None,
+    invocation: Invocation,
+    fail_on: str | None,
+    output: Path | None,
+) -> None:
+    """Autogenerate the next revision, written safe, and review it at once."""
+    from lockwise import commands
+    from lockwise.config import fail_on as parse_fail_on
+    from lockwise.config import load_settings
+
+    _project_only(project, "new")
+    with report_stream(output) as out:
+        report = commands.new(project, message, empty, renames, url, _progress(), invocation)
+        click.echo(f"wrote {report.path}", err=True)
+        if report.fixed:
+            click.echo(f"made safe: {', '.join(sorted(set(report.fixed)))}", err=True)
+        for rename in report.maybe_renames:
+            table_old, _, new_name = rename.partition(":")
+            click.echo(
+                f"{table_old} dropped and {new_name} added with the same type: if this is a "
+                f"rename, run again with --rename {rename} (and delete {report.path.name})",
+                err=True,
+            )
+        _notes(report.review.notes)
+        _print_review(report.review, "text", out)
+        configured = load_settings(project.resolve() if project.is_dir() else project.parent)
+        level = parse_fail_on(fail_on or configured.fail_on or "never")
+    sys.exit(1 if report.review.fails(level) else 0)
 
 
 @cli.command()

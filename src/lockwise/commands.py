@@ -128,7 +128,7 @@ def db_status() -> EmbeddedStatus:
 def review(
     project_path: Path,
     url: str | None = None,
-    revision_range: str | None = None,
+    revision_range: str | tuple[str, ...] | None = None,
     stats_from: str | None = None,
     progress: Progress | None = None,
     invocation: Invocation | None = None,
@@ -157,6 +157,51 @@ def fix(
         settings, invocation = project_settings(path, invocation)
         root = load_project(path, invocation=invocation).root
     return fixes(report.findings, root, settings)
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """`lockwise new`: the file written, the fixes made in it, and its review after them."""
+
+    path: Path
+    fixed: tuple[str, ...]
+    review: ReviewReport
+    maybe_renames: tuple[str, ...] = ()
+
+
+def new(
+    project_path: Path,
+    message: str,
+    empty: bool = False,
+    renames: tuple[str, ...] = (),
+    url: str | None = None,
+    progress: Progress | None = None,
+    invocation: Invocation | None = None,
+) -> NewReport:
+    """Autogenerate the next revision at head, rewrite its unsafe ops, and review it.
+
+    Raises:
+        BadInput: a generic message, a bad --rename, no model change to write (exit 2).
+    """
+    from lockwise.authoring import Rename, new_revision
+    from lockwise.errors import BadInput
+
+    wanted = [Rename.parse(text) for text in renames]
+    with in_project_folder(project_path, invocation) as path:
+        written = new_revision(path, message, empty, wanted, url, invocation)
+    if written.path is None:
+        raise BadInput(
+            "the models match the head: nothing to write (--empty writes a revision to fill in)"
+        )
+    span = f"{written.head}:" if written.head else None
+    first = review(project_path, url, span, None, progress, invocation)
+    changes = fix(project_path, first, invocation)
+    for change in changes:
+        change.path.write_text(change.after, encoding="utf-8")
+    final = review(project_path, url, span, None, progress, invocation) if changes else first
+    hints = tuple(f"{r.table}.{r.old}:{r.new}" for r in written.maybe_renames)
+    fixed = tuple(rule for change in changes for rule in change.fixed)
+    return NewReport(written.path, fixed, final, hints)
 
 
 def review_sql(files: list[Path], target_version: int = 15) -> ReviewReport:

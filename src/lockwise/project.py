@@ -2,7 +2,7 @@
 
 This module, `invocation.py` (which configuration) and `testing/` are the only ones that
 touch Alembic, and only through its public API (`Config`, `ScriptDirectory`,
-`EnvironmentContext`, `MigrationStep`).
+`EnvironmentContext`, `MigrationStep`, `command.revision`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext, MigrationStep
@@ -110,6 +111,49 @@ class Project:
         Raises:
             EnvExit: env.py or a migration called `sys.exit()`.
         """
+        try:
+            with (
+                self._handed(url, connection),
+                EnvironmentContext(self.config, self.script, fn=fn, **options),
+            ):
+                self.script.run_env()
+        except SystemExit as exit_:
+            raise EnvExit(exit_.code) from exit_
+
+    def new_revision(
+        self,
+        url: str,
+        message: str,
+        autogenerate: bool,
+        connection: Connection | None = None,
+        directives: Callable[[MigrationContext, Any, list[Any]], None] | None = None,
+    ) -> Path | None:
+        """Write a new revision file with Alembic's own `revision` command (and template).
+
+        With `autogenerate`, env.py runs against `url` (the database at head) and the
+        models' differences become the ops; `directives` may edit them, or empty the
+        list to write nothing (Alembic's `process_revision_directives`). Returns the
+        file written, or None.
+
+        Raises:
+            EnvExit: env.py called `sys.exit()`.
+        """
+        try:
+            with self._handed(url, connection):
+                written = command.revision(
+                    self.config,
+                    message=message,
+                    autogenerate=autogenerate,
+                    process_revision_directives=directives,
+                )
+        except SystemExit as exit_:
+            raise EnvExit(exit_.code) from exit_
+        scripts = written if isinstance(written, list) else [written]
+        return next((Path(s.path) for s in scripts if s is not None), None)
+
+    @contextlib.contextmanager
+    def _handed(self, url: str, connection: Connection | None) -> Iterator[None]:
+        """The database handed to env.py the ways Alembic's recipes expect."""
         self.config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         if connection is None:
             self.config.attributes.pop("connection", None)
@@ -119,16 +163,12 @@ class Project:
         # usually configures logging from alembic.ini onto sys.stderr: Alembic's INFO
         # lines stay out of lockwise's own output.
         quiet = io.StringIO()
-        try:
-            with (
-                _environment({name: url for name in self.invocation.url_env}),
-                contextlib.redirect_stdout(sys.stderr),
-                contextlib.redirect_stderr(quiet),
-                EnvironmentContext(self.config, self.script, fn=fn, **options),
-            ):
-                self.script.run_env()
-        except SystemExit as exit_:
-            raise EnvExit(exit_.code) from exit_
+        with (
+            _environment({name: url for name in self.invocation.url_env}),
+            contextlib.redirect_stdout(sys.stderr),
+            contextlib.redirect_stderr(quiet),
+        ):
+            yield
 
     @property
     def env_py(self) -> Path:

@@ -95,7 +95,7 @@ def test_sql_files_and_a_project_together_are_bad_input(tmp_path: Path) -> None:
     sql = tmp_path / "a.sql"
     sql.write_text("SELECT 1;\n")
     done = lockwise("review", str(sql), str(PROJECTS / "ignores"))
-    assert done.returncode == 2 and "not both" in done.stderr
+    assert done.returncode == 2 and "not a mix" in done.stderr
 
 
 def test_missing_downgrade_points_at_def_downgrade(server_env: Server) -> None:

@@ -25,7 +25,7 @@ Progress = Callable[[int, int, Revision], None]
 def review_project(
     path: Path,
     url: str | None,
-    revision_range: str | None,
+    revision_range: str | tuple[str, ...] | None,
     stats_from: str | None,
     progress: Progress | None,
     invocation: Invocation | None = None,
@@ -127,12 +127,15 @@ def _work(
     return work
 
 
-def select(project: Project, revision_range: str | None) -> frozenset[str]:
+def select(project: Project, revision_range: str | tuple[str, ...] | None) -> frozenset[str]:
     """The revisions a range names: `A:B` is after A up to B; `A:` is after A.
 
+    A tuple names the revisions themselves (the files given on the command line).
     `base` and `head`/`heads` are understood; unknown revisions are bad input.
     """
     everything = frozenset(r.id for r in project.revisions)
+    if isinstance(revision_range, tuple):
+        return frozenset(_known(project, revision_id) for revision_id in revision_range)
     if not revision_range:
         return everything
     start, _, end = revision_range.partition(":")

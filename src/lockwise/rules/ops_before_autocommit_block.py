@@ -22,19 +22,32 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
 
     Statements issued by the same `op.*` line as the block are that call's own steps: a
     helper that leaves the transaction (`lockwise.ops.add_foreign_key`) is written so
-    that a rerun completes them.
+    that a rerun completes them. So are statements a rerun skips by their own words
+    (`ADD COLUMN IF NOT EXISTS`, `CREATE TABLE IF NOT EXISTS`).
     """
     pending: list[StatementFacts] = []
     for statement in facts.statements:
         if statement.captured.transactional:
-            # SET and SHOW change nothing that a half-applied revision would keep.
-            if not isinstance(statement.node, ast.VariableSetStmt | ast.VariableShowStmt):
+            if not _rerun_safe(statement.node):
                 pending.append(statement)
             continue
         pending = [p for p in pending if p.captured.line != statement.captured.line]
         if pending:
             yield Hit(_message(statement, pending), statement.index)
         pending = []
+
+
+def _rerun_safe(node: object) -> bool:
+    """SET and SHOW change nothing; IF [NOT] EXISTS statements are no-ops when rerun."""
+    if isinstance(node, ast.VariableSetStmt | ast.VariableShowStmt):
+        return True
+    if isinstance(node, ast.CreateStmt | ast.IndexStmt):
+        return bool(node.if_not_exists)
+    if isinstance(node, ast.DropStmt):
+        return bool(node.missing_ok)
+    if isinstance(node, ast.AlterTableStmt):
+        return all(command.missing_ok for command in node.cmds or ())
+    return False
 
 
 def _message(statement: StatementFacts, pending: list[StatementFacts]) -> str:
