@@ -63,7 +63,8 @@ def foreign_key(subject: Subject) -> Fix | None:
     call = subject.called("create_foreign_key")
     if call is not None:
         kwargs = {k: v for k, v in call.kwargs.items() if k != "postgresql_not_valid"}
-        helper = code.call("lockwise.ops.add_foreign_key", call.args, kwargs)
+        args = _named(call.args, call.value(1, "source_table"), call.value(3, "local_cols"), "fkey")
+        helper = code.call("lockwise.ops.add_foreign_key", args, kwargs)
         return Fix(helper, applies=True, imports=(OPS_IMPORT,))
     return _not_valid_then_validate(subject)
 
@@ -76,6 +77,18 @@ def check_constraint(subject: Subject) -> Fix | None:
         helper = code.call("lockwise.ops.add_check", call.args[:3], kwargs)
         return Fix(helper, applies=True, imports=(OPS_IMPORT,))
     return _not_valid_then_validate(subject)
+
+
+def _named(args: tuple[str, ...], table: Any, columns: Any, suffix: str) -> tuple[str, ...]:
+    """A constraint named None (autogenerate without a naming convention) gets the name
+    PostgreSQL itself would give it (`payments_user_id_fkey`): the helper finds it again
+    by that name when it is rerun."""
+    if not args or args[0] != "None" or not isinstance(table, str):
+        return args
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        return args
+    name = "_".join([table.rpartition(".")[2], *columns, suffix])[:63]
+    return (code.q(name), *args[1:])
 
 
 def _not_valid_then_validate(subject: Subject) -> Fix | None:
@@ -102,15 +115,16 @@ def unique_constraint(subject: Subject) -> Fix | None:
     call = subject.called("create_unique_constraint")
     if call is not None:
         kwargs = {k: v for k, v in call.kwargs.items() if k == "schema"}
-        helper = code.call("lockwise.ops.add_unique", call.args[:3], kwargs)
+        args = _named(call.args[:3], call.value(1, "table_name"), call.value(2, "columns"), "key")
+        helper = code.call("lockwise.ops.add_unique", args, kwargs)
         return Fix(helper, applies=True, imports=(OPS_IMPORT,))
     node = subject.node()
     constraint = _added_constraint(node)
     if constraint is None or not constraint.conname or not constraint.keys:
         return None
     columns = code.names([str(key.sval) for key in constraint.keys])
-    args = [code.q(constraint.conname), code.q(name_of(node.relation)), columns]
-    helper = code.call("lockwise.ops.add_unique", args)
+    named = [code.q(constraint.conname), code.q(name_of(node.relation)), columns]
+    helper = code.call("lockwise.ops.add_unique", named)
     return Fix(helper, applies=subject.executed(), imports=(OPS_IMPORT,))
 
 
