@@ -145,7 +145,10 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 @click.option("--target-version", type=int, default=15, help="For SQL files: production PG.")
 @click.option("--infos", is_flag=True, help="Show each info finding (text format).")
 @click.option(
-    "--fix", "write_fixes", is_flag=True, help="Rewrite the unsafe ops in place (needs a range)."
+    "--fix",
+    "write_fixes",
+    is_flag=True,
+    help="Rewrite the unsafe ops in place (of --since, --range or the revision files given).",
 )
 @click.option("--diff", is_flag=True, help="Show what --fix would change; write nothing.")
 @OUTPUT
@@ -166,8 +169,9 @@ def review(
 ) -> None:
     """Measure what each migration does and report hazards (or lint plain .sql files).
 
-    With --fix, the unsafe ops of the revisions in --since/--range are rewritten into
-    their safe sequences, in place, and the fixed files are reviewed again.
+    With --fix, the unsafe ops of the revisions in --since/--range (or of the revision
+    files given) are rewritten into their safe sequences, in place, and the fixed files
+    are reviewed again.
     """
     from lockwise import commands
     from lockwise.config import fail_on as parse_fail_on
@@ -199,14 +203,17 @@ def review(
         else:
             project = targets[0] if targets else Path(".")
             report = commands.review(project, url, span, stats_from, _progress(), invocation)
-            if diff:
-                sys.exit(_show_fixes(project, report, out, invocation))
-            if write_fixes:
+            if diff:  # the diff is the report
+                to_fix = _show_fixes(project, report, out, invocation)
+            elif write_fixes:
                 report = _fixed(project, report, invocation, (url, span, stats_from))
             settings = load_settings(project.resolve() if project.is_dir() else project.parent)
             settings_fail_on = settings.fail_on or "never"
-        _notes(report.notes)
-        _print_review(report, fmt, out, infos)
+        if not diff:
+            _notes(report.notes)
+            _print_review(report, fmt, out, infos)
+    if diff:
+        sys.exit(1 if to_fix else 0)
     sys.exit(1 if report.fails(parse_fail_on(fail_on or settings_fail_on)) else 0)
 
 
@@ -244,15 +251,15 @@ def _check_fixable(sql_files: list[Path], span: str | tuple[str, ...] | None) ->
         )
 
 
-def _show_fixes(project: Path, report: ReviewReport, out: TextIO, invocation: Invocation) -> int:
-    """Print the fixes as a diff, write nothing; 1 when there is something to fix."""
+def _show_fixes(project: Path, report: ReviewReport, out: TextIO, invocation: Invocation) -> bool:
+    """Print the fixes as a diff, write nothing; True when there is something to fix."""
     from lockwise import commands
 
     changes = commands.fix(project, report, invocation)
     out.write("".join(change.diff(Path.cwd().resolve()) for change in changes))
     count = sum(len(change.fixed) for change in changes)
     click.echo(f"{count} fixes in {len(changes)} files (not written: --diff)", err=True)
-    return 1 if changes else 0
+    return bool(changes)
 
 
 def _fixed(

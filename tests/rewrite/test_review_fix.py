@@ -100,3 +100,12 @@ def test_fixed_example_files_stay_formatted(server_env: Server, tmp_path: Path) 
         text=True,
     )
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+def test_diff_goes_to_the_output_file(server_env: Server, hazards: Path, tmp_path: Path) -> None:
+    written = tmp_path / "fixes.diff"
+    run = lockwise(
+        "review", str(hazards), "--range", "ab0000000009:ab0000000010", "--diff", "-o", str(written)
+    )
+    assert run.returncode == 1 and run.stdout == "", run.stderr
+    assert "+    lockwise.ops.create_index_concurrently(" in written.read_text()
