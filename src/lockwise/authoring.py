@@ -20,6 +20,7 @@ from lockwise.database.server import open_server
 from lockwise.errors import BadInput
 from lockwise.invocation import Invocation
 from lockwise.project import load_project
+from lockwise.testing.baseline import fresh_database
 from lockwise.testing.runner import driver_url, probe, shared_connection, upgrade_in_one_run
 
 GENERIC = frozenset(
@@ -79,7 +80,7 @@ def new_revision(
     sweep(server)
     found: list[Rename] = []
     with ScratchSession(server, isolate=not settings.superuser) as session:
-        database = session.create()
+        database = fresh_database(project, session)  # with the baseline, if any
         target = probe(project, database.url)
         connection = shared_connection(project, database.url) if target.takes_connection else None
         try:
