@@ -143,6 +143,11 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 @click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
 @click.option("--target-version", type=int, default=15, help="For SQL files: production PG.")
+@click.option(
+    "--single-transaction",
+    is_flag=True,
+    help="For SQL files: they run in one transaction (psql -1), not statement by statement.",
+)
 @click.option("--infos", is_flag=True, help="Show each info finding (text format).")
 @click.option(
     "--fix",
@@ -162,6 +167,7 @@ def review(
     fmt: str,
     fail_on: str | None,
     target_version: int,
+    single_transaction: bool,
     infos: bool,
     write_fixes: bool,
     diff: bool,
@@ -198,7 +204,7 @@ def review(
         _check_fixable(sql_files, span)
     with report_stream(output) as out:
         if sql_files:
-            report = commands.review_sql(sql_files, target_version)
+            report = commands.review_sql(sql_files, target_version, single_transaction)
             settings_fail_on = "error"
         else:
             project = targets[0] if targets else Path(".")

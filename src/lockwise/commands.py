@@ -204,11 +204,13 @@ def new(
     return NewReport(written.path, fixed, final, hints)
 
 
-def review_sql(files: list[Path], target_version: int = 15) -> ReviewReport:
+def review_sql(
+    files: list[Path], target_version: int = 15, single_transaction: bool = False
+) -> ReviewReport:
     """The rules that need no database, over plain SQL files (nothing runs)."""
     from lockwise.review.run import review_sql_files
 
-    return review_sql_files(files, target_version)
+    return review_sql_files(files, target_version, single_transaction)
 
 
 @dataclass(frozen=True)

@@ -165,10 +165,13 @@ def _ancestry(project: Project, revision_id: str) -> frozenset[str]:
     return frozenset(seen)
 
 
-def review_sql_files(files: list[Path], target_version: int) -> ReviewReport:
+def review_sql_files(
+    files: list[Path], target_version: int, single_transaction: bool = False
+) -> ReviewReport:
     """Run the rules over plain SQL files; facts are parsed, not measured."""
     settings = Settings(target_version=target_version)
     findings = []
     for path in files:
-        findings += findings_of_facts(sql_file_facts(path, target_version), str(path), settings)
+        facts = sql_file_facts(path, target_version, single_transaction)
+        findings += findings_of_facts(facts, str(path), settings)
     return ReviewReport(postgres="", findings=tuple(findings))

@@ -3,7 +3,9 @@
 Nothing runs: the statements are parsed with PostgreSQL's own parser (pglast), and
 rules decide from the parse tree alone (`RevisionFacts.measured` is False, so there
 are no locks, rewrites or scans). A table is "created earlier" when an earlier
-statement of the same file creates it.
+statement of the same file creates it. Statements run as psql runs them: each in its
+own transaction, unless the file opens one (BEGIN ... COMMIT) or `--single-transaction`
+(psql -1) wraps the whole file in one.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from typing import Any
 
 import pglast
 from pglast import ast
+from pglast.enums.parsenodes import TransactionStmtKind
 
 from lockwise.capture.facts import Statement
 from lockwise.errors import BadInput
 from lockwise.rules.base import RevisionFacts, StatementFacts, relation_name
 
 
-def sql_file_facts(path: Path, target_version: int = 15) -> RevisionFacts:
+def sql_file_facts(
+    path: Path, target_version: int = 15, single_transaction: bool = False
+) -> RevisionFacts:
     """Parse one SQL file into the facts rules read.
 
     Raises:
@@ -35,9 +40,11 @@ def sql_file_facts(path: Path, target_version: int = 15) -> RevisionFacts:
         raise BadInput(f"{path}: holds NUL bytes, so not SQL")
     created: list[str] = []
     statements = []
+    in_block = single_transaction
     for index, (sql, line) in enumerate(_pieces(path, text)):
-        statement = StatementFacts(index, _statement(path, line, sql, created))
+        statement = StatementFacts(index, _statement(path, line, sql, created, in_block))
         statements.append(statement)
+        in_block = single_transaction or _in_block_after(statement.node, in_block)
         if isinstance(statement.node, ast.CreateStmt) and statement.node.relation is not None:
             created.append(relation_name(statement.node.relation))
     return RevisionFacts(
@@ -79,14 +86,34 @@ def _scan(path: Path, text: str) -> list[Any]:
         raise BadInput(f"{path}:{line}: {message.split(' at or near ')[0]}") from None
 
 
-def _statement(path: Path, line: int, sql: str, created: list[str]) -> Statement:
+_OPENS = (TransactionStmtKind.TRANS_STMT_BEGIN, TransactionStmtKind.TRANS_STMT_START)
+_CLOSES = (
+    TransactionStmtKind.TRANS_STMT_COMMIT,
+    TransactionStmtKind.TRANS_STMT_ROLLBACK,
+    TransactionStmtKind.TRANS_STMT_PREPARE,
+)
+
+
+def _in_block_after(node: object, in_block: bool) -> bool:
+    """Whether a transaction block is open after this statement (BEGIN opens, COMMIT ends)."""
+    if isinstance(node, ast.TransactionStmt):
+        if node.kind in _OPENS:
+            return True
+        if node.kind in _CLOSES:
+            return False
+    return in_block
+
+
+def _statement(
+    path: Path, line: int, sql: str, created: list[str], transactional: bool
+) -> Statement:
     return Statement(
         revision="",
         direction="upgrade",
         file=str(path),
         line=line,
         sql=sql,
-        transactional=True,
+        transactional=transactional,
         duration_ms=0.0,
         locks=(),
         rewrites=(),

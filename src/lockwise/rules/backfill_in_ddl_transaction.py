@@ -45,7 +45,9 @@ def _target(node: ast.Node | None) -> str | None:
         return None
     if isinstance(node, ast.InsertStmt) and not getattr(node.selectStmt, "fromClause", None):
         return None  # INSERT ... VALUES: seed rows, not a backfill
-    return relation_name(node.relation) if node.relation else None
+    table = relation_name(node.relation) if node.relation else None
+    # `alembic upgrade --sql` stamps each revision in its transaction: bookkeeping
+    return None if table == "alembic_version" else table
 
 
 def _held(facts: RevisionFacts, backfill: StatementFacts, earlier: list[StatementFacts]) -> str:

@@ -34,7 +34,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
 RULE = Rule(
     id="LW211",
     name="concurrent-index-not-idempotent",
-    severity="warning",
+    severity="info",
     summary="CREATE INDEX CONCURRENTLY without an explicit name and if_not_exists=True",
     lock="",
     blocks="nothing more than the build; the harm is on the retry of a failed deploy",
@@ -49,13 +49,11 @@ RULE = Rule(
         "leftover: check `pg_index.indisvalid` after the migration, and drop an invalid "
         "leftover with DROP INDEX CONCURRENTLY before rebuilding it."
     ),
+    # IF NOT EXISTS alone keeps an INVALID leftover forever: the helper drops it first.
     fix=(
-        "with op.get_context().autocommit_block():\n"
-        "    op.create_index(\n"
-        '        "ix_orders_total", "orders", ["total"],\n'
-        "        postgresql_concurrently=True, if_not_exists=True,\n"
-        "    )\n"
-        "# and in a test: SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid"
+        "import lockwise.ops\n"
+        "\n"
+        'lockwise.ops.create_index_concurrently("ix_orders_total", "orders", ["total"])'
     ),
     check=check,
     bad=(

@@ -40,7 +40,13 @@ _CONCURRENT = (
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag transaction-control statements, which fight the transaction Alembic manages."""
+    """Flag transaction-control statements, which fight the transaction Alembic manages.
+
+    A plain SQL file (unmeasured) runs under psql, where BEGIN and COMMIT are how a
+    file groups its statements: nothing manages a transaction for it.
+    """
+    if not facts.measured:
+        return
     for statement, node in facts.of_type(ast.TransactionStmt):
         if effect := _EFFECTS.get(node.kind):
             verb = statement.sql.split()[0].upper().rstrip(";")
