@@ -53,10 +53,28 @@ def _locked(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] 
     if not (facts.measured and statement.captured.locks_measured and (following or not creates)):
         return _parsed(facts, statement)
     judge = following[0] if following else statement  # its created_before has what this made
-    for lock in statement.captured.locks:
-        if lock.mode in _QUEUED and judge.existed_before(lock.relation):
-            return lock.relation, lock.mode
-    return None
+    held = [
+        (lock.relation, lock.mode)
+        for lock in statement.captured.locks
+        if lock.mode in _QUEUED and judge.existed_before(lock.relation)
+    ]
+    named = _named(statement.node)  # the table the statement names, not an index of it
+    return next((h for h in held if h[0] in named), held[0] if held else None)
+
+
+def _named(node: object) -> set[str]:
+    """The relations a statement names (its RangeVars), e.g. `users` in ALTER TABLE users."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.RangeVar):
+            found.add(relation_name(current))
+        elif isinstance(current, ast.Node):
+            stack.extend(getattr(current, slot, None) for slot in getattr(current, "__slots__", ()))
+        elif isinstance(current, tuple):
+            stack.extend(current)
+    return found
 
 
 def _parsed(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] | None:
