@@ -118,3 +118,8 @@ def test_stats_from_adds_production_size_and_lock_estimate(pg_server: Server) ->
     (index,) = [f for f in report.findings if f.rule == "LW207"]
     assert index.size is not None and index.size.rows == 50000
     assert index.estimated_lock_s is not None and index.severity == "error"
+
+
+def test_a_validate_only_revision_is_no_missing_downgrade(pg_server: Server) -> None:
+    report = commands.review(PROJECTS / "validate_only", pg_server.url)
+    assert [f for f in report.findings if f.rule == "LW409"] == []

@@ -150,3 +150,8 @@ def test_revision_depending_on_a_failed_one_is_not_run(server_env: Server) -> No
     assert step(report, "3c000002")["up"] == "failed"
     assert step(report, "3c000003")["up"] == "skipped"
     assert "3c000002, which could not be reached" in step(report, "3c000003")["note"]
+
+
+def test_a_validate_only_revision_needs_no_downgrade(server_env: Server) -> None:
+    validated = step(report_of("validate_only"), "aa1100000002")
+    assert (validated["up"], validated["ok"]) == ("ok", True)

@@ -159,6 +159,28 @@ def diff(before: Catalog, after: Catalog) -> list[str]:
     return lines
 
 
+def only_validated(before: Catalog, after: Catalog) -> bool:
+    """True when the only differences are constraints that became valid (VALIDATE).
+
+    Validating changes no definition a downgrade could restore: there is nothing to undo.
+    """
+    old = {item.key: item for item in before.items}
+    new = {item.key: item for item in after.items}
+    if old.keys() != new.keys():
+        return False
+    changed = [(old[key], new[key]) for key in old if old[key] != new[key]]
+    return bool(changed) and all(_validated_only(a, b) for a, b in changed)
+
+
+def _validated_only(old: Item, new: Item) -> bool:
+    if old.kind != "constraint":
+        return False
+    first, second = dict(old.attrs), dict(new.attrs)
+    first.pop("validated", None)
+    second.pop("validated", None)
+    return first == second
+
+
 def _qualify(schema: str, name: str) -> str:
     return name if schema in ("", _SEARCH_PATH) else f"{schema}.{name}"
 

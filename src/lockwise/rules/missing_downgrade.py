@@ -4,21 +4,55 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pglast import ast
+from pglast.enums import AlterTableType
+
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule
 
 _SETUP = "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric)"
 _ADD = 'op.add_column("orders", sa.Column("note", sa.Text()))'
 
 
+# Statements that leave every definition as it was (what a downgrade would restore).
+_NO_DEFINITION = (
+    ast.UpdateStmt,
+    ast.InsertStmt,
+    ast.DeleteStmt,
+    ast.MergeStmt,
+    ast.SelectStmt,
+    ast.VacuumStmt,
+    ast.ReindexStmt,
+    ast.VariableSetStmt,
+    ast.VariableShowStmt,
+)
+
+
+def _changes_no_definition(node: object) -> bool:
+    if isinstance(node, ast.SelectStmt) and node.intoClause is not None:
+        return False  # SELECT ... INTO makes a table
+    if isinstance(node, _NO_DEFINITION):
+        return True
+    if not isinstance(node, ast.AlterTableStmt):
+        return False
+    return all(c.subtype == AlterTableType.AT_ValidateConstraint for c in node.cmds or ())
+
+
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag, once per revision, a downgrade() that does nothing and is not marked irreversible."""
-    if facts.direction == "upgrade" and facts.downgrade_empty and not facts.irreversible:
-        yield Hit(
-            "downgrade() does nothing: a rollback either stops here (if it raises) or marks "
-            "this revision undone while its changes stay, and the next upgrade fails on "
-            "them; implement it, or mark it `# lockwise: irreversible` with the reason",
-            function="downgrade",
-        )
+    """Flag, once per revision, a downgrade() that does nothing and is not marked irreversible.
+
+    An upgrade that only validates constraints, changes rows or gathers statistics has
+    no definition to restore: its empty downgrade is right.
+    """
+    if facts.direction != "upgrade" or not facts.downgrade_empty or facts.irreversible:
+        return
+    if facts.statements and all(_changes_no_definition(s.node) for s in facts.statements):
+        return
+    yield Hit(
+        "downgrade() does nothing: a rollback either stops here (if it raises) or marks "
+        "this revision undone while its changes stay, and the next upgrade fails on "
+        "them; implement it, or mark it `# lockwise: irreversible` with the reason",
+        function="downgrade",
+    )
 
 
 RULE = Rule(

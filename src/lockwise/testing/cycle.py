@@ -33,7 +33,7 @@ import psycopg
 from sqlalchemy.engine import Connection
 
 from lockwise import interrupts
-from lockwise.database.catalog import Catalog, diff, snapshot
+from lockwise.database.catalog import Catalog, diff, only_validated, snapshot
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.project import Project, Revision
 from lockwise.testing.baseline import fresh_database
@@ -225,7 +225,8 @@ def _check(work: _Work, revision: Revision, base: StepResult) -> StepResult:
     after_up = work.snapshot()
     if revision.downgrade_empty or revision.irreversible:
         work.applied(revision, after_up)
-        return _without_downgrade(revision, base, changed=bool(diff(before, after_up)))
+        changed = bool(diff(before, after_up)) and not only_validated(before, after_up)
+        return _without_downgrade(revision, base, changed)
     result = _down_and_up(work, revision, replace(base, up="ok"), before, after_up)
     if not result.ok:
         work.rebuild()
