@@ -14,6 +14,7 @@ url_env = ["APP_DATABASE_URL"] # env.py reads the URL from these: lockwise sets 
 baseline = "app.models:Base.metadata"  # or "schema.sql": tables the history starts from
 driver = "asyncpg"             # when the project's own URL names none
 superuser = false              # run migrations as a superuser on the embedded server
+downgrade_severity = "warning" # findings in downgrade() (a rollback) go no higher
 lock_timeout = "2s"            # what fixes set at the top of a revision (LW401)
 statement_timeout = "30s"      # likewise (LW402); unset by default
 ```
@@ -56,6 +57,7 @@ class Settings:
     superuser: bool = False
     lock_timeout: str = "2s"
     statement_timeout: str = ""
+    downgrade_severity: Severity = "warning"
 
 
 KNOWN_KEYS = (
@@ -73,6 +75,7 @@ KNOWN_KEYS = (
     "superuser",
     "lock_timeout",
     "statement_timeout",
+    "downgrade_severity",
 )
 
 
@@ -126,6 +129,7 @@ def settings_from(data: Mapping[str, Any], source: str = "[tool.lockwise]") -> S
         superuser=_flag(data, "superuser", source),
         lock_timeout=_duration(data, "lock_timeout", "2s", source),
         statement_timeout=_duration(data, "statement_timeout", "", source),
+        downgrade_severity=_severity(data.get("downgrade_severity", "warning"), source),
     )
 
 

@@ -123,3 +123,18 @@ def test_stats_from_adds_production_size_and_lock_estimate(pg_server: Server) ->
 def test_a_validate_only_revision_is_no_missing_downgrade(pg_server: Server) -> None:
     report = commands.review(PROJECTS / "validate_only", pg_server.url)
     assert [f for f in report.findings if f.rule == "LW409"] == []
+
+
+def test_a_rollback_finding_is_capped_at_warning(hazards: ReviewReport) -> None:
+    rollback = [f for f in hazards.findings if f.direction == "downgrade" and f.rule == "LW207"]
+    assert rollback and {f.severity for f in rollback} == {"warning"}
+
+
+def test_timeouts_leave_alone_a_downgrade_that_only_drops(hazards: ReviewReport) -> None:
+    drops_only = {"ab0000000008", "ab0000000009", "ab0000000010"}  # drop FK, unique, index
+    flagged = {
+        f.revision
+        for f in hazards.findings
+        if f.rule in ("LW401", "LW402") and f.direction == "downgrade"
+    }
+    assert flagged and not flagged & drops_only

@@ -72,6 +72,8 @@ def _run(
     if facts.direction == "downgrade" and not rule.downgrades:
         return
     severity = settings.severity.get(rule.id, rule.severity)
+    if facts.direction == "downgrade":  # a rollback: capped (downgrade_severity)
+        severity = min(severity, settings.downgrade_severity, key=SEVERITIES.index)
     for hit in rule.check(facts):
         statement = facts.statements[hit.statement] if hit.statement is not None else None
         captured = statement.captured if statement else None

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from pglast import ast
-from pglast.enums import VariableSetKind
+from pglast.enums import AlterTableType, VariableSetKind
 
 from lockwise.rules.base import RevisionFacts, StatementFacts, relation_name
 
@@ -21,7 +21,11 @@ def unguarded(facts: RevisionFacts, setting: str) -> Iterator[tuple[StatementFac
     """Statements taking a queueing lock on an existing table while `setting` is unset.
 
     Yields the statement, the table, who waits on it in words, and the mode in words.
+    A downgrade that only drops (what its upgrade created) is left alone: the timeout
+    belongs to the upgrade that made it.
     """
+    if facts.direction == "downgrade" and all(_drop_only(s.node) for s in facts.statements):
+        return
     session = local = False
     for statement in facts.statements:
         session, local = _timeout(statement, setting, session, local)
@@ -60,6 +64,18 @@ def _locked(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] 
     ]
     named = _named(statement.node)  # the table the statement names, not an index of it
     return next((h for h in held if h[0] in named), held[0] if held else None)
+
+
+_DROPS = (AlterTableType.AT_DropColumn, AlterTableType.AT_DropConstraint)
+
+
+def _drop_only(node: object) -> bool:
+    """A DROP statement, an ALTER TABLE that only drops columns or constraints, or a SET."""
+    if isinstance(node, ast.DropStmt | ast.VariableSetStmt | ast.VariableShowStmt):
+        return True
+    if isinstance(node, ast.AlterTableStmt):
+        return all(command.subtype in _DROPS for command in node.cmds or ())
+    return False
 
 
 def _named(node: object) -> set[str]:
