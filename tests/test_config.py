@@ -62,3 +62,21 @@ def test_pyproject_that_is_not_utf8_is_bad_input(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_bytes(b"[tool.lockwise]\nfail_on = '\xe9'\n")
     with pytest.raises(BadInput, match="not valid TOML"):
         load_settings(tmp_path)
+
+
+def test_timeouts_and_downgrade_severity_are_read() -> None:
+    settings = settings_from(
+        {"lock_timeout": "500ms", "statement_timeout": "30s", "downgrade_severity": "info"}
+    )
+    assert (settings.lock_timeout, settings.statement_timeout) == ("500ms", "30s")
+    assert settings.downgrade_severity == "info"
+
+
+def test_a_timeout_that_is_no_duration_is_refused() -> None:
+    with pytest.raises(BadInput, match='lock_timeout must be a duration such as "2s"'):
+        settings_from({"lock_timeout": "2 seconds"})
+
+
+def test_an_unknown_downgrade_severity_is_refused() -> None:
+    with pytest.raises(BadInput, match="unknown severity 'loud'"):
+        settings_from({"downgrade_severity": "loud"})
