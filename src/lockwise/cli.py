@@ -280,7 +280,7 @@ def _fixed(
     changes = commands.fix(project, report, invocation)
     count = sum(len(change.fixed) for change in changes)
     for change in changes:
-        change.path.write_text(change.after, encoding="utf-8")
+        change.write()
         click.echo(f"fixed {', '.join(sorted(set(change.fixed)))} in {change.path}", err=True)
     click.echo(f"{count} fixes in {len(changes)} files; reviewing them again", err=True)
     url, span, stats_from = again

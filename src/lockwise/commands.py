@@ -197,7 +197,7 @@ def new(
     first = review(project_path, url, span, None, progress, invocation)
     changes = fix(project_path, first, invocation)
     for change in changes:
-        change.path.write_text(change.after, encoding="utf-8")
+        change.write()
     final = review(project_path, url, span, None, progress, invocation) if changes else first
     hints = tuple(f"{r.table}.{r.old}:{r.new}" for r in written.maybe_renames)
     fixed = tuple(rule for change in changes for rule in change.fixed)

@@ -25,7 +25,7 @@ def test_the_fixed_bad_example_is_clean(
     before = commands.review(project, pg_server.url, "e0000001:")
     assert any(f.rule == rule and f.fixable for f in before.findings), before.findings
     for change in commands.fix(project, before):
-        change.path.write_text(change.after)
+        change.write()
     after = commands.review(project, pg_server.url, "e0000001:")
     upgrade = [f for f in after.findings if f.direction == "upgrade"]
     assert [f.rule for f in upgrade if f.rule == rule or f.severity == "error"] == []

@@ -6,16 +6,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from pglast import ast
-
-from lockwise.capture.facts import Capture, Statement
+from lockwise.capture.facts import Capture
 from lockwise.config import Settings
 from lockwise.project import Revision
 from lockwise.review.facts import revision_facts
 from lockwise.review.findings import Finding, TableSize
 from lockwise.revision_files import functions
 from lockwise.rewrite import Subject, fix_for
-from lockwise.rewrite.calls import call_at
 from lockwise.rules import RULES
 from lockwise.rules.base import (
     SEVERITIES,
@@ -23,7 +20,7 @@ from lockwise.rules.base import (
     Rule,
     Severity,
     StatementFacts,
-    relation_name,
+    named_relations,
 )
 
 # With --stats-from: a documented model, not a measurement. A full scan or rewrite
@@ -79,7 +76,8 @@ def _run(
         captured = statement.captured if statement else None
         line = captured.line if captured else function_lines.get(hit.function)
         table = _table(rule, statement)
-        fix = fix_for(_subject(rule, captured, path, line, table, settings))
+        sql = captured.sql if captured else None
+        fix = fix_for(Subject.of(rule.id, path, line, sql, table, settings))
         yield Finding(
             rule=rule.id,
             name=rule.name,
@@ -88,7 +86,7 @@ def _run(
             direction=facts.direction,
             file=file,
             line=line,
-            sql=captured.sql if captured else None,
+            sql=sql,
             message=hit.message,
             fix=fix.text(),
             lock=rule.lock,
@@ -99,47 +97,13 @@ def _run(
         )
 
 
-def _subject(
-    rule: Rule,
-    captured: Statement | None,
-    path: Path | None,
-    line: int | None,
-    table: str,
-    settings: Settings,
-) -> Subject:
-    """What the fix of one finding is built from."""
-    return Subject(
-        rule=rule.id,
-        call=call_at(path, line) if path is not None and captured is not None else None,
-        sql=captured.sql if captured else None,
-        table=table,
-        target_version=settings.target_version,
-        lock_timeout=settings.lock_timeout,
-        statement_timeout=settings.statement_timeout,
-    )
-
-
 def _table(rule: Rule, statement: StatementFacts | None) -> str:
     """The table a finding is about: the one the statement names, when it holds the lock."""
     if statement is None or not rule.lock:
         return ""
     held = [lock.relation for lock in statement.captured.locks if lock.mode == rule.lock]
-    named = _named_tables(statement)
+    named = named_relations(statement.node)
     return next((r for r in named if r in held), held[0] if held else "")
-
-
-def _named_tables(statement: StatementFacts) -> list[str]:
-    """The relations a statement names, outermost first."""
-    found, stack = [], [statement.node]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, ast.RangeVar):
-            found.append(relation_name(node))
-        elif isinstance(node, ast.Node):
-            stack += [getattr(node, name, None) for name in getattr(node, "__slots__", ())]
-        elif isinstance(node, tuple):
-            stack += list(node)
-    return found
 
 
 def with_sizes(

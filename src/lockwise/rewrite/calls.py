@@ -10,7 +10,6 @@ operation instead of running it, in a namespace made of the file's top-level sta
 from __future__ import annotations
 
 import ast
-import inspect
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -71,7 +70,7 @@ def call_at(path: Path, line: int | None) -> OpCall | None:
         return None
     try:
         source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
+        tree = _parsed(source)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return None
     found = [
@@ -85,6 +84,12 @@ def call_at(path: Path, line: int | None) -> OpCall | None:
         return None
     statement = min(found, key=lambda s: (s.end_lineno or s.lineno) - s.lineno)
     return _described(source, statement, _namespace(str(path), source))
+
+
+@lru_cache(maxsize=64)
+def _parsed(source: str) -> ast.Module:
+    """A file's syntax tree, parsed once for all of its findings."""
+    return ast.parse(source)
 
 
 def _op_call(node: ast.expr) -> bool:
@@ -140,11 +145,3 @@ def _namespace(path: str, source: str) -> dict[str, Any]:
         except Exception:
             continue
     return namespace
-
-
-def parameters(method: str) -> list[str]:
-    """The parameter names of `op.<method>`, in order (without `self`)."""
-    function = getattr(Operations, method, None)
-    if function is None:
-        return []
-    return [p for p in inspect.signature(function).parameters if p != "self"]

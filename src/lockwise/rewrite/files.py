@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from lockwise.config import Settings
 from lockwise.review.findings import Finding
 from lockwise.rewrite import Fix, Subject, code, fix_for
-from lockwise.rewrite.calls import OpCall, call_at
+from lockwise.rewrite.calls import OpCall
 
 
 @dataclass
@@ -38,6 +38,10 @@ class FileFix:
     before: str
     after: str
     fixed: tuple[str, ...]  # the rule ids fixed, one per finding
+
+    def write(self) -> None:
+        """Write the fixed file in place."""
+        self.path.write_text(self.after, encoding="utf-8")
 
     def diff(self, root: Path) -> str:
         """A unified diff, paths relative to `root`."""
@@ -61,26 +65,17 @@ def fixes(findings: Iterable[Finding], root: Path, settings: Settings) -> list[F
     rules: dict[Path, list[str]] = {}
     for finding in findings:
         path = root / finding.file
-        fix = _fix(finding, path, settings)
-        if fix is None:
+        if not finding.fixable or not path.is_file():
             continue
-        if _record(edits.setdefault(path, _Edits()), fix, finding, path):
+        subject = Subject.of(finding.rule, path, finding.line, finding.sql, finding.table, settings)
+        fix = _fix(subject, path)
+        if fix is not None and _record(edits.setdefault(path, _Edits()), fix, subject, finding):
             rules.setdefault(path, []).append(finding.rule)
     return [_applied(path, edits[path], found) for path, found in sorted(rules.items())]
 
 
-def _fix(finding: Finding, path: Path, settings: Settings) -> Fix | None:
-    if not finding.fixable or not path.is_file():
-        return None
-    subject = Subject(
-        rule=finding.rule,
-        call=call_at(path, finding.line),
-        sql=finding.sql,
-        table=finding.table,
-        target_version=settings.target_version,
-        lock_timeout=settings.lock_timeout,
-        statement_timeout=settings.statement_timeout,
-    )
+def _fix(subject: Subject, path: Path) -> Fix | None:
+    """The fix laid out for the file's line length at the statement's indentation."""
     with code.room(code.line_length(path) - _indentation(path, subject.call)):
         fix = fix_for(subject)
     return fix if fix.applies else None
@@ -94,9 +89,9 @@ def _indentation(path: Path, call: OpCall | None) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _record(edit: _Edits, fix: Fix, finding: Finding, path: Path) -> bool:
+def _record(edit: _Edits, fix: Fix, subject: Subject, finding: Finding) -> bool:
     """Add one fix to the file's edits; False when it has nowhere to go."""
-    call = call_at(path, finding.line) if fix.code else None
+    call = subject.call if fix.code else None
     if fix.code and call is None:
         return False  # not an op.* statement (batch_op, a helper function): shown only
     if call is not None:

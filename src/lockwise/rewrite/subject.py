@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pglast
 from pglast import ast
 from pglast.stream import RawStream
 
-from lockwise.rewrite.calls import OpCall
+from lockwise.config import Settings
+from lockwise.rewrite.calls import OpCall, call_at
 from lockwise.rules.base import relation_name
 
 OPS_IMPORT = "import lockwise.ops"
@@ -36,6 +38,27 @@ class Subject:
     target_version: int = 15
     lock_timeout: str = "2s"
     statement_timeout: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        rule: str,
+        path: Path | None,
+        line: int | None,
+        sql: str | None,
+        table: str,
+        settings: Settings,
+    ) -> Subject:
+        """A finding's subject: the op call at its line (for a statement's finding)."""
+        return cls(
+            rule=rule,
+            call=call_at(path, line) if path is not None and sql is not None else None,
+            sql=sql,
+            table=table,
+            target_version=settings.target_version,
+            lock_timeout=settings.lock_timeout,
+            statement_timeout=settings.statement_timeout,
+        )
 
     def node(self) -> Any:
         """A fresh parse tree of the statement (fixes edit it), or None."""

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType, VariableSetKind
 
-from lockwise.rules.base import RevisionFacts, StatementFacts, relation_name
+from lockwise.rules.base import RevisionFacts, StatementFacts, named_relations, relation_name
 
 # Modes that conflict with the ROW EXCLUSIVE lock of writes; requests queue behind a waiting one:
 # https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-TABLES
@@ -62,7 +62,7 @@ def _locked(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] 
         for lock in statement.captured.locks
         if lock.mode in _QUEUED and judge.existed_before(lock.relation)
     ]
-    named = _named(statement.node)  # the table the statement names, not an index of it
+    named = named_relations(statement.node)  # the table it names, not an index of it
     return next((h for h in held if h[0] in named), held[0] if held else None)
 
 
@@ -76,21 +76,6 @@ def _drop_only(node: object) -> bool:
     if isinstance(node, ast.AlterTableStmt):
         return all(command.subtype in _DROPS for command in node.cmds or ())
     return False
-
-
-def _named(node: object) -> set[str]:
-    """The relations a statement names (its RangeVars), e.g. `users` in ALTER TABLE users."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.RangeVar):
-            found.add(relation_name(current))
-        elif isinstance(current, ast.Node):
-            stack.extend(getattr(current, slot, None) for slot in getattr(current, "__slots__", ()))
-        elif isinstance(current, tuple):
-            stack.extend(current)
-    return found
 
 
 def _parsed(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] | None:

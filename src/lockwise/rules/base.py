@@ -227,3 +227,18 @@ def relation_name(node: ast.RangeVar) -> str:
     """A relation as capture names it: bare in `public`, else `schema.name`."""
     schema, name = node.schemaname, str(node.relname)
     return name if schema in (None, "", "public") else f"{schema}.{name}"
+
+
+def named_relations(node: object) -> list[str]:
+    """The relations a parse tree names (its RangeVars), outermost first."""
+    found: list[str] = []
+    queue = [node]
+    while queue:
+        current = queue.pop(0)
+        if isinstance(current, ast.RangeVar):
+            found.append(relation_name(current))
+        elif isinstance(current, ast.Node):
+            queue += [getattr(current, name, None) for name in getattr(current, "__slots__", ())]
+        elif isinstance(current, tuple):
+            queue += list(current)
+    return found
