@@ -41,3 +41,32 @@ def test_alembic_sql_output_stamping_the_version_is_no_backfill(tmp_path: Path) 
         "COMMIT;\n"
     )
     assert "LW403" not in rules(tmp_path, stamped)
+
+
+def test_each_backfill_after_a_lock_on_an_existing_table_is_flagged(tmp_path: Path) -> None:
+    text = (
+        "BEGIN;\n"
+        "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n"
+        "ALTER TABLE notes ADD COLUMN title text;\n"
+        "UPDATE notes SET title = '';\n"  # notes is new: its lock blocks nobody
+        "ALTER TABLE orders ADD COLUMN note text;\n"
+        "UPDATE orders SET note = '';\n"
+        "UPDATE notes SET body = '';\n"  # still inside the lock on orders
+        "COMMIT;\n"
+        "UPDATE orders SET note = 'x';\n"  # its own transaction: nothing held
+    )
+    sql = tmp_path / "change.sql"
+    sql.write_text(text)
+    lines = [f.line for f in commands.review_sql([sql]).findings if f.rule == "LW403"]
+    assert lines == [6, 7]
+
+
+def test_findings_of_a_file_come_in_line_order(tmp_path: Path) -> None:
+    sql = tmp_path / "change.sql"
+    sql.write_text(
+        "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n"  # LW107
+        "CREATE INDEX ix_orders_note ON orders (note);\n"  # LW207
+        "ALTER TABLE orders ADD COLUMN code integer DEFAULT 0 NOT NULL;\n"
+    )
+    lines = [finding.line or 0 for finding in commands.review_sql([sql]).findings]
+    assert lines == sorted(lines) and lines[0] == 1 and 2 in lines

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from lockwise import interrupts
 from lockwise.capture.facts import Capture
 from lockwise.config import Settings
 from lockwise.project import Revision
@@ -65,6 +66,7 @@ def _run(
     function_lines: Mapping[str, int] | None = None,
     path: Path | None = None,
 ) -> Iterator[Finding]:
+    interrupts.check()  # a rule is a step: Ctrl-C stops a long static review here
     function_lines = function_lines or {}
     if facts.direction == "downgrade" and not rule.downgrades:
         return

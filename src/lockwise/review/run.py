@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from lockwise import interrupts
 from lockwise.config import Settings, project_settings
 from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import open_server
@@ -172,6 +173,8 @@ def review_sql_files(
     settings = Settings(target_version=target_version)
     findings = []
     for path in files:
+        interrupts.check()
         facts = sql_file_facts(path, target_version, single_transaction)
-        findings += findings_of_facts(facts, str(path), settings)
+        found = findings_of_facts(facts, str(path), settings)
+        findings += sorted(found, key=lambda finding: finding.line or 0)  # as the file reads
     return ReviewReport(postgres="", findings=tuple(findings))

@@ -66,14 +66,19 @@ def _pieces(path: Path, text: str) -> list[tuple[str, int]]:
     comments = ("SQL_COMMENT", "C_COMMENT")
     # Token offsets count characters of `text`, not bytes (inclusive ends).
     tokens = [t for t in _scan(path, text) if t.name not in comments]
-    bounds = [t.end + 1 for t in tokens if t.name == "ASCII_59"]
-    pieces, start = [], 0
-    for end in [*bounds, len(text)]:
-        first = next((t.start for t in tokens if start <= t.start < end), None)
+    pieces: list[tuple[str, int]] = []
+    first: int | None = None  # where the statement being read starts
+    line, counted = 1, 0  # the line at offset `counted`, counted forward once
+    for token in [*tokens, None]:
+        if token is not None and first is None:
+            first = token.start
+        if token is not None and token.name != "ASCII_59":
+            continue
+        end = len(text) if token is None else token.end + 1
         if first is not None and text[first:end].strip() != ";":
-            sql = text[first:end].strip().rstrip(";").strip()
-            pieces.append((sql, text.count("\n", 0, first) + 1))
-        start = end
+            line, counted = line + text.count("\n", counted, first), first
+            pieces.append((text[first:end].strip().rstrip(";").strip(), line))
+        first = None
     return pieces
 
 

@@ -83,7 +83,8 @@ def _parsed(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] 
     node = statement.node
     if not isinstance(node, ast.AlterTableStmt | ast.IndexStmt) or node.relation is None:
         return None
-    made = facts.created_earlier(statement)
     table = relation_name(node.relation)
     concurrent = isinstance(node, ast.IndexStmt) and node.concurrent
-    return None if table in made or concurrent else (table, _PARSED[type(node)])
+    if concurrent or facts.made_earlier(statement, table):
+        return None
+    return table, _PARSED[type(node)]

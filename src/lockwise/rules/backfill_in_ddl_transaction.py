@@ -26,17 +26,26 @@ _BATCHED = (
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag UPDATE, DELETE, MERGE and INSERT ... SELECT after a strong lock, same transaction."""
-    transaction: list[StatementFacts] = []
+    """Flag UPDATE, DELETE, MERGE and INSERT ... SELECT after a strong lock, same transaction.
+
+    Each statement of a transaction is judged once: a lock on a relation that predates
+    the revision stays held, and one on a relation the revision made never counts.
+    """
+    unjudged: list[StatementFacts] = []  # earlier statements of the transaction
+    held = ""  # the first strong lock found in it, in words
     for statement in facts.statements:
         node = statement.node
         if not statement.captured.transactional or isinstance(node, ast.TransactionStmt):
-            transaction = []  # an autocommit block or COMMIT ends the transaction
+            unjudged, held = [], ""  # an autocommit block or COMMIT ends the transaction
             continue
-        if (target := _target(node)) and (held := _held(facts, statement, transaction)):
-            verb = statement.sql.split()[0].upper()
-            yield Hit(f"{verb} of {target} runs in the transaction where {held}", statement.index)
-        transaction.append(statement)
+        if target := _target(node):
+            held, unjudged = held or _held(facts, statement, unjudged), []
+            if held:
+                verb = statement.sql.split()[0].upper()
+                yield Hit(
+                    f"{verb} of {target} runs in the transaction where {held}", statement.index
+                )
+        unjudged.append(statement)
 
 
 def _target(node: ast.Node | None) -> str | None:
@@ -75,8 +84,7 @@ def _parsed(facts: RevisionFacts, statement: StatementFacts) -> list[tuple[str, 
     if not isinstance(node, ast.AlterTableStmt) or node.relation is None:
         return []
     table = relation_name(node.relation)
-    made = facts.created_earlier(statement)
-    return [] if table in made else [(table, "AccessExclusiveLock")]
+    return [] if facts.made_earlier(statement, table) else [(table, "AccessExclusiveLock")]
 
 
 RULE = Rule(

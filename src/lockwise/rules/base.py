@@ -118,17 +118,35 @@ class RevisionFacts:
     async_env: bool = False
     measured: bool = True
 
-    def created_earlier(self, statement: StatementFacts) -> set[str]:
-        """Tables a CREATE TABLE before `statement` made, by the parse tree alone."""
-        earlier = self.of_type(ast.CreateStmt)
-        return {relation_name(n.relation) for s, n in earlier if s.index < statement.index}
+    def made_earlier(self, statement: StatementFacts, table: str) -> bool:
+        """A CREATE TABLE before `statement` made `table`, by the parse tree alone."""
+        return self._creations.get(table, statement.index) < statement.index
+
+    def enum_made_earlier(self, statement: StatementFacts, name: str) -> bool:
+        """A CREATE TYPE ... AS ENUM before `statement` made the enum `name`."""
+        return self._enum_creations.get(name, statement.index) < statement.index
+
+    @cached_property
+    def _creations(self) -> dict[str, int]:
+        """Each table a CREATE TABLE makes, with the index of the first one that does."""
+        made: dict[str, int] = {}
+        for statement, node in self.of_type(ast.CreateStmt):
+            made.setdefault(relation_name(node.relation), statement.index)
+        return made
+
+    @cached_property
+    def _enum_creations(self) -> dict[str, int]:
+        made: dict[str, int] = {}
+        for statement, node in self.of_type(ast.CreateEnumStmt):
+            made.setdefault(str(node.typeName[-1].sval), statement.index)  # a name list
+        return made
 
     def existed_before(self, statement: StatementFacts, table: str) -> bool:
         """The table existed before the revision, by measurement and by the parse tree.
 
         The parse tree covers what nothing measured: a failed migration, plain SQL.
         """
-        return statement.existed_before(table) and table not in self.created_earlier(statement)
+        return statement.existed_before(table) and not self.made_earlier(statement, table)
 
     def locked_while_scanned(self, statement: StatementFacts, table: str, mode: str) -> bool:
         """`mode` held on an existing `table` while this statement scanned it.
@@ -141,13 +159,22 @@ class RevisionFacts:
                 and statement.holds(mode, table)
                 and table in statement.captured.scans
             )
-        return table not in self.created_earlier(statement)
+        return not self.made_earlier(statement, table)
 
     def of_type(self, kind: type[ast.Node]) -> Iterator[tuple[StatementFacts, Any]]:
-        """The statements whose parse tree is a `kind` node, with that node."""
-        for statement in self.statements:
-            if isinstance(statement.node, kind):
-                yield statement, statement.node
+        """The statements whose parse tree is a `kind` node, with that node.
+
+        One pass over the statements per kind, however many rules ask: a file of
+        thousands of statements stays linear.
+        """
+        if kind not in self._kinds:
+            found = [(s, s.node) for s in self.statements if isinstance(s.node, kind)]
+            self._kinds[kind] = found
+        yield from self._kinds[kind]
+
+    @cached_property
+    def _kinds(self) -> dict[type[ast.Node], list[tuple[StatementFacts, Any]]]:
+        return {}
 
 
 Check = Callable[[RevisionFacts], Iterator[Hit]]
@@ -221,6 +248,11 @@ def column_definitions(
             kind = str(getattr(names[-1], "sval", "")) if names else ""
             name = column.colname or getattr(item, "name", "")  # ALTER COLUMN name TYPE
             yield statement, relation_name(node.relation), str(name), column, kind
+
+
+def type_tail(type_name: ast.TypeName) -> str:
+    """A type's name without its schema, as the parser spells it (`int8`, `order_status`)."""
+    return str(type_name.names[-1].sval) if type_name.names else ""
 
 
 def relation_name(node: ast.RangeVar) -> str:

@@ -8,7 +8,7 @@ from pglast import ast
 from pglast.enums import AlterTableType
 from pglast.stream import RawStream
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name, type_tail
 
 _WHAT = (
     "rewrites {table} and rebuilds its indexes under ACCESS EXCLUSIVE: reads and writes wait "
@@ -23,8 +23,10 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         changes = [c for c in node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
-        enums = _enums_created(facts, statement.index)  # LW113 enum-recreate reports those
-        changes = [c for c in changes if c.def_.typeName.names[-1].sval not in enums]
+        # LW113 enum-recreate reports a change to an enum the revision made
+        changes = [
+            c for c in changes if not facts.enum_made_earlier(statement, type_tail(c.def_.typeName))
+        ]
         if not changes or not facts.existed_before(statement, table):
             continue
         if measured and table not in statement.captured.rewrites:
@@ -32,11 +34,6 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
         change = f"ALTER COLUMN {changes[0].name} TYPE {RawStream()(changes[0].def_.typeName)}"
         hedge = "" if measured else _UNLESS
         yield Hit(f"{change} {hedge}{_WHAT.format(table=table)}", statement.index)
-
-
-def _enums_created(facts: RevisionFacts, before: int) -> set[str]:
-    made = facts.of_type(ast.CreateEnumStmt)
-    return {str(n.typeName[-1].sval) for s, n in made if s.index < before}
 
 
 _SETUP = (

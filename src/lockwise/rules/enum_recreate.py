@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name, type_tail
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
@@ -15,24 +15,20 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     measured = facts.measured and facts.failure is None
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
-        enums = _enums_created(facts, statement.index)
         changes = [c for c in node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
-        moved = [c for c in changes if c.def_.typeName.names[-1].sval in enums]
+        moved = [
+            c for c in changes if facts.enum_made_earlier(statement, type_tail(c.def_.typeName))
+        ]
         if not moved or not facts.existed_before(statement, table):
             continue
         if not measured or table in statement.captured.rewrites:
-            enum = moved[0].def_.typeName.names[-1].sval
+            enum = type_tail(moved[0].def_.typeName)
             yield Hit(
                 f"ALTER COLUMN {moved[0].name} TYPE {enum} (an enum recreated to drop or reorder "
                 f"values) rewrites {table} under ACCESS EXCLUSIVE: reads and writes wait while "
                 "every row is converted, and so on for each table that uses the enum",
                 statement.index,
             )
-
-
-def _enums_created(facts: RevisionFacts, before: int) -> set[str]:
-    made = facts.of_type(ast.CreateEnumStmt)
-    return {str(n.typeName[-1].sval) for s, n in made if s.index < before}
 
 
 _SETUP = (

@@ -44,7 +44,7 @@ def _blocks(facts: RevisionFacts, statement: StatementFacts, table: str, adopts:
         held = statement.existed_before(table) and statement.holds("AccessExclusiveLock", table)
         return held and (not adopts or _own_scan(facts, statement, table))
     # Unmeasured: USING INDEX only scans nullable columns, which the parse tree cannot tell.
-    return not adopts and table not in facts.created_earlier(statement)
+    return not adopts and not facts.made_earlier(statement, table)
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:

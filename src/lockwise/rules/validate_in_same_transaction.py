@@ -26,7 +26,7 @@ def _existed(facts: RevisionFacts, statement: StatementFacts, relation: str) -> 
     """`relation` existed before the revision: measured, else no CREATE TABLE made it earlier."""
     if _measured(facts, statement):
         return statement.existed_before(relation)
-    return relation not in facts.created_earlier(statement)
+    return not facts.made_earlier(statement, relation)
 
 
 def _validates(node: ast.AlterTableStmt) -> bool:
@@ -45,27 +45,33 @@ def _held(facts: RevisionFacts, statement: StatementFacts, earlier: StatementFac
     return f"{held} at line {earlier.captured.line}" if held else ""
 
 
-def _in_transaction(facts: RevisionFacts, statement: StatementFacts) -> Iterator[StatementFacts]:
-    """The statements before `statement` in its transaction, latest first."""
-    for earlier in reversed(facts.statements[: statement.index]):
-        if not earlier.captured.transactional or isinstance(earlier.node, ast.TransactionStmt):
-            return
-        yield earlier
-
-
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag a VALIDATE scanning an existing table after a write-blocking lock, same transaction."""
-    for statement, node in facts.of_type(ast.AlterTableStmt):
-        table, in_transaction = relation_name(node.relation), statement.captured.transactional
-        scanned = table in statement.captured.scans or not _measured(facts, statement)
-        if in_transaction and _validates(node) and scanned and _existed(facts, statement, table):
-            held = (_held(facts, statement, e) for e in _in_transaction(facts, statement))
-            if lock := next(filter(None, held), ""):
-                yield Hit(
-                    f"VALIDATE CONSTRAINT scans {table} in the transaction that took {lock}: "
-                    "a lock lasts until commit, so what it blocks waits for the whole scan",
-                    statement.index,
-                )
+    """Flag a VALIDATE scanning an existing table after a write-blocking lock, same transaction.
+
+    Each earlier statement is judged once, at the first VALIDATE after it: a lock on a
+    relation that predates the revision stays held until commit.
+    """
+    latest, unjudged = "", list[StatementFacts]()  # the latest such lock, in words
+    for statement in facts.statements:
+        node = statement.node
+        if not statement.captured.transactional or isinstance(node, ast.TransactionStmt):
+            latest, unjudged = "", []  # an autocommit block or COMMIT ends the transaction
+            continue
+        if isinstance(node, ast.AlterTableStmt) and _validates(node) and node.relation:
+            table = relation_name(node.relation)
+            scanned = table in statement.captured.scans or not _measured(facts, statement)
+            if scanned and _existed(facts, statement, table):
+                for earlier in unjudged:
+                    latest = _held(facts, statement, earlier) or latest
+                unjudged = []
+                if latest:
+                    yield Hit(
+                        f"VALIDATE CONSTRAINT scans {table} in the transaction that took "
+                        f"{latest}: a lock lasts until commit, so what it blocks waits for the "
+                        "whole scan",
+                        statement.index,
+                    )
+        unjudged.append(statement)
 
 
 RULE = Rule(
