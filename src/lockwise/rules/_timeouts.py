@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType, VariableSetKind
 
-from lockwise.rules.base import RevisionFacts, StatementFacts, named_relations, relation_name
+from lockwise.rules._parsed_locks import parsed_locks
+from lockwise.rules.base import RevisionFacts, StatementFacts, named_relations
 
 # Modes that conflict with the ROW EXCLUSIVE lock of writes; requests queue behind a waiting one:
 # https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-TABLES
 _QUEUED = frozenset({"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"})
-# Unmeasured (plain SQL): the lock each kind of statement takes on the table it names.
-_PARSED = {ast.AlterTableStmt: "AccessExclusiveLock", ast.IndexStmt: "ShareLock"}
 
 
 def unguarded(facts: RevisionFacts, setting: str) -> Iterator[tuple[StatementFacts, str, str, str]]:
@@ -79,12 +78,9 @@ def _drop_only(node: object) -> bool:
 
 
 def _parsed(facts: RevisionFacts, statement: StatementFacts) -> tuple[str, str] | None:
-    """Unmeasured: the table an ALTER TABLE or CREATE INDEX names, unless made earlier."""
-    node = statement.node
-    if not isinstance(node, ast.AlterTableStmt | ast.IndexStmt) or node.relation is None:
-        return None
-    table = relation_name(node.relation)
-    concurrent = isinstance(node, ast.IndexStmt) and node.concurrent
-    if concurrent or facts.made_earlier(statement, table):
-        return None
-    return table, _PARSED[type(node)]
+    """Unmeasured: the documented queueing lock on a table no earlier statement made."""
+    locks = parsed_locks(statement.node)
+    existing = [
+        k for k in locks if k.mode in _QUEUED and not facts.made_earlier(statement, k.relation)
+    ]
+    return (existing[0].relation, existing[0].mode) if existing else None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from pglast import ast
 
+from lockwise.rules._parsed_locks import parsed_locks
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
 
 # Modes that block writes (SHARE and up): https://www.postgresql.org/docs/current/explicit-locking.html
@@ -79,12 +80,13 @@ def _held(facts: RevisionFacts, backfill: StatementFacts, earlier: list[Statemen
 
 
 def _parsed(facts: RevisionFacts, statement: StatementFacts) -> list[tuple[str, str]]:
-    """Unmeasured: an ALTER TABLE of a table no earlier CREATE TABLE made."""
-    node = statement.node
-    if not isinstance(node, ast.AlterTableStmt) or node.relation is None:
-        return []
-    table = relation_name(node.relation)
-    return [] if facts.made_earlier(statement, table) else [(table, "AccessExclusiveLock")]
+    """Unmeasured: the documented write-blocking locks on tables no earlier statement made."""
+    locks = parsed_locks(statement.node)
+    return [
+        (lock.relation, lock.mode)
+        for lock in locks
+        if lock.mode in _STRONG and not facts.made_earlier(statement, lock.relation)
+    ]
 
 
 RULE = Rule(

@@ -36,7 +36,8 @@ RULE = Rule(
         "ALTER TABLE waits for a long report query, every read and write of the table waits "
         "too. lock_timeout defaults to 0, which waits forever; set, the statement gives up "
         "with SQLSTATE 55P03 (lock_not_available), the queue drains, and the deploy can be "
-        "retried. `lockwise apply` sets it; this reminds other ways of deploying."
+        "retried. `lockwise new` and `lockwise review --fix` set it at the top of a revision, "
+        "from the `lock_timeout` setting of `[tool.lockwise]`."
     ),  # https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
     fix=(
         "def upgrade() -> None:\n"

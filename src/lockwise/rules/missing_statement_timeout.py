@@ -37,7 +37,8 @@ RULE = Rule(
         "statement that takes longer, lock waits included (SQLSTATE 57014), so a slow step "
         "fails fast instead of stalling traffic. SHARE UPDATE EXCLUSIVE-only statements "
         "(CREATE INDEX CONCURRENTLY, VALIDATE) block no reads or writes and are left out. "
-        "`lockwise apply` sets it; this reminds other ways of deploying."
+        "`lockwise new` and `lockwise review --fix` set it at the top of a revision when the "
+        "`statement_timeout` setting of `[tool.lockwise]` has a value."
     ),  # https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
     fix=(
         "def upgrade() -> None:\n"

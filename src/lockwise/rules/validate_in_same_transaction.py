@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
+from lockwise.rules._parsed_locks import parsed_locks
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
 
 # The modes that block writes: https://www.postgresql.org/docs/current/explicit-locking.html
@@ -35,12 +36,10 @@ def _validates(node: ast.AlterTableStmt) -> bool:
 
 def _held(facts: RevisionFacts, statement: StatementFacts, earlier: StatementFacts) -> str:
     """The write-blocking lock `earlier` took on a relation that existed, in words, or ""."""
-    node, taken = earlier.node, []  # unmeasured: any other ALTER TABLE blocks writes
-    if _measured(facts, earlier):
-        locks = [k for k in earlier.captured.locks if k.mode in _BLOCKING]
-        taken = [(re.sub(_CAMEL, " ", k.mode[:-4]).upper(), k.relation) for k in locks]
-    elif isinstance(node, ast.AlterTableStmt) and not _validates(node):
-        taken = [("a lock", relation_name(node.relation))] if node.relation else []
+    # unmeasured: the lock PostgreSQL documents for the statement
+    locks = earlier.captured.locks if _measured(facts, earlier) else parsed_locks(earlier.node)
+    blocking = [k for k in locks if k.mode in _BLOCKING]
+    taken = [(re.sub(_CAMEL, " ", k.mode[:-4]).upper(), k.relation) for k in blocking]
     held = " and ".join(f"{m} on {r}" for m, r in taken if _existed(facts, statement, r))
     return f"{held} at line {earlier.captured.line}" if held else ""
 
