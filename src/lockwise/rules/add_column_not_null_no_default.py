@@ -17,11 +17,23 @@ _FILLED = {ConstrType.CONSTR_DEFAULT, ConstrType.CONSTR_IDENTITY, ConstrType.CON
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag ADD COLUMN ... NOT NULL without a default on a table that existed before."""
-    for statement, node in facts.of_type(ast.AlterTableStmt):
+    """Flag ADD COLUMN ... NOT NULL without a default on a table that existed before.
+
+    Not after the same transaction emptied the table (TRUNCATE, or DELETE with no WHERE):
+    there are no rows to hold NULL then.
+    """
+    emptied: set[str] = set()  # by earlier statements of the current transaction
+    for statement in facts.statements:
+        node = statement.node
+        if not statement.captured.transactional or isinstance(node, ast.TransactionStmt):
+            emptied = set()
+        emptied |= _emptied(node)
+        if not isinstance(node, ast.AlterTableStmt) or node.relation is None:
+            continue
         table = relation_name(node.relation)
-        columns = [c.def_ for c in node.cmds if c.subtype == _ADD and _required_unfilled(c.def_)]
-        if columns and facts.existed_before(statement, table):
+        adds = [c.def_ for c in node.cmds or () if c.subtype == _ADD]
+        columns = [column for column in adds if _required_unfilled(column)]
+        if columns and table not in emptied and facts.existed_before(statement, table):
             failed = (
                 facts.failure is not None and (facts.failure.sql or "").strip() == statement.sql
             )
@@ -31,6 +43,19 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
                 "and inserts from the running code, which does not send the column yet, fail too",
                 statement.index,
             )
+
+
+def _emptied(node: object) -> set[str]:
+    """The tables a TRUNCATE, or a DELETE with no WHERE, empties."""
+    if isinstance(node, ast.TruncateStmt):
+        return {relation_name(relation) for relation in node.relations or ()}
+    if (
+        isinstance(node, ast.DeleteStmt)
+        and node.relation
+        and not (node.whereClause or node.usingClause)
+    ):
+        return {relation_name(node.relation)}
+    return set()
 
 
 def _required_unfilled(column: Any) -> bool:
@@ -92,6 +117,13 @@ RULE = Rule(
         Example(
             upgrade=(
                 'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True))\n'
+                'op.add_column("orders", sa.Column("status", sa.Text(), nullable=False))'
+            ),
+        ),
+        Example(  # a cache table emptied first, in the same transaction
+            setup=_SETUP,
+            upgrade=(
+                'op.execute("DELETE FROM orders")\n'
                 'op.add_column("orders", sa.Column("status", sa.Text(), nullable=False))'
             ),
         ),

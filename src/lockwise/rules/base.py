@@ -10,6 +10,7 @@ examples must not be, on a real server: `tests/rules/test_rules.py` runs them al
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -263,14 +264,25 @@ def relation_name(node: ast.RangeVar) -> str:
 
 def named_relations(node: object) -> list[str]:
     """The relations a parse tree names (its RangeVars), outermost first."""
-    found: list[str] = []
-    queue = [node]
+    return [relation_name(n) for n in _nodes(node) if isinstance(n, ast.RangeVar)]
+
+
+def named_columns(node: object) -> set[str]:
+    """The column names a parse tree refers to (its ColumnRefs), without their qualifiers."""
+    return {
+        str(n.fields[-1].sval)
+        for n in _nodes(node)
+        if isinstance(n, ast.ColumnRef) and n.fields and isinstance(n.fields[-1], ast.String)
+    }
+
+
+def _nodes(node: object) -> Iterator[ast.Node]:
+    """Every node of a parse tree, breadth first."""
+    queue = deque([node])
     while queue:
-        current = queue.pop(0)
-        if isinstance(current, ast.RangeVar):
-            found.append(relation_name(current))
-        elif isinstance(current, ast.Node):
+        current = queue.popleft()
+        if isinstance(current, ast.Node):
+            yield current
             queue += [getattr(current, name, None) for name in getattr(current, "__slots__", ())]
         elif isinstance(current, tuple):
             queue += list(current)
-    return found

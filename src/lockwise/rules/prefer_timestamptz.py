@@ -36,7 +36,7 @@ RULE = Rule(
         "happens to use. timestamptz stores an instant (UTC internally) and converts to the "
         "session's zone on output, so arithmetic and comparisons across zones and daylight "
         "saving changes are right, at the same 8 bytes. SQLAlchemy's sa.DateTime() means "
-        "timestamp; the project's convention is sa.DateTime(timezone=True)."
+        "timestamp; sa.DateTime(timezone=True) means timestamptz."
     ),  # https://www.postgresql.org/docs/current/datatype-datetime.html#DATATYPE-TIMEZONES
     fix=_GOOD,
     check=check,

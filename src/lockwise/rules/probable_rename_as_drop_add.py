@@ -7,7 +7,15 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import (
+    Example,
+    Hit,
+    RevisionFacts,
+    Rule,
+    named_columns,
+    named_relations,
+    relation_name,
+)
 
 _ORDERS = (
     "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);"
@@ -16,13 +24,18 @@ _ORDERS = (
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag each column dropped from an existing table that also gains an uncopied column."""
-    added, copied = _added(facts), _copied(facts)
+    """Flag each column dropped from an existing table that also gains an uncopied column.
+
+    A dropped column whose values a statement of the revision read first (an UPDATE, an
+    INSERT ... SELECT into another table) was copied, not lost.
+    """
+    added, copied, read = _added(facts), _copied(facts), _read(facts)
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         fresh = [column for column in added.get(table, ()) if (table, column) not in copied]
         for cmd in node.cmds:
-            if cmd.subtype == AlterTableType.AT_DropColumn and fresh:
+            kept = read.get((table, str(cmd.name)), statement.index) < statement.index
+            if cmd.subtype == AlterTableType.AT_DropColumn and fresh and not kept:
                 yield Hit(
                     f"{table} loses {cmd.name} and gains {', '.join(fresh)} in the same "
                     "revision: if this is a rename (autogenerate writes one as drop + add), "
@@ -50,6 +63,20 @@ def _copied(facts: RevisionFacts) -> set[tuple[str, str]]:
         for target in node.targetList
     }
 
+
+def _read(facts: RevisionFacts) -> dict[tuple[str, str], int]:
+    """(table, column) pairs a data statement reads, with the first statement that does."""
+    read: dict[tuple[str, str], int] = {}
+    for statement in facts.statements:
+        if isinstance(statement.node, _DATA):
+            columns = named_columns(statement.node)
+            for table in named_relations(statement.node):
+                for column in columns:
+                    read.setdefault((table, column), statement.index)
+    return read
+
+
+_DATA = (ast.InsertStmt, ast.UpdateStmt, ast.MergeStmt, ast.CreateTableAsStmt, ast.SelectStmt)
 
 RULE = Rule(
     id="LW307",
@@ -98,6 +125,14 @@ RULE = Rule(
         Example(
             setup=_ORDERS,
             upgrade='op.alter_column("orders", "total", new_column_name="amount")',
+        ),
+        Example(  # the values move to another table before the drop
+            setup=f"{_ORDERS}; CREATE TABLE order_totals (order_id bigint, total numeric)",
+            upgrade=(
+                'op.add_column("orders", sa.Column("status", sa.Text(), nullable=True))\n'
+                'op.execute("INSERT INTO order_totals SELECT id, total FROM orders")\n'
+                'op.drop_column("orders", "total")'
+            ),
         ),
     ),
     downgrades=False,
