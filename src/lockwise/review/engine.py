@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from lockwise import interrupts
 from lockwise.capture.facts import Capture
@@ -14,7 +15,7 @@ from lockwise.review.facts import revision_facts
 from lockwise.review.findings import Finding, TableSize
 from lockwise.revision_files import functions
 from lockwise.rewrite import Subject, fix_for
-from lockwise.rules import RULES
+from lockwise.rules import BY_ID, RULES
 from lockwise.rules.base import (
     SEVERITIES,
     RevisionFacts,
@@ -32,6 +33,26 @@ ROWS_PER_SECOND = {"scan": 2_000_000, "rewrite": 500_000}
 def active_rules(settings: Settings) -> list[Rule]:
     """The rules the project has not disabled."""
     return [rule for rule in RULES if rule.id not in settings.disable]
+
+
+def found_by_review(rule_id: str, settings: Settings, **where: Any) -> Finding | None:
+    """A finding of a rule review finds itself (LW001, LW410), or None when disabled.
+
+    `where` holds the finding's revision, direction, file, line, message and fix; the
+    rule's name, severity (after overrides) and aliases come from the catalog.
+    """
+    rule = BY_ID[rule_id]
+    if rule.id in settings.disable:
+        return None
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=settings.severity.get(rule.id, rule.severity),
+        sql=None,
+        lock=rule.lock,
+        aliases=tuple(sorted(rule.aliases.items())),
+        **where,
+    )
 
 
 def findings_of(

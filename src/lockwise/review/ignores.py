@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lockwise.config import check_rule_id
+from lockwise.config import Settings, check_rule_id
+from lockwise.review.engine import found_by_review
 from lockwise.review.findings import Finding
 
-UNUSED_IGNORE = ("LW001", "unused-ignore")
 _COMMENT = re.compile(r"#\s*lockwise:\s*ignore\[(?P<rules>[^\]]*)\]\s*(?P<reason>.*)$")
 
 
@@ -78,8 +78,10 @@ def _statement_spans(text: str) -> dict[int, tuple[int, int]]:
     return spans
 
 
-def apply_ignores(findings: Iterable[Finding], ignores: list[Ignore]) -> list[Finding]:
-    """Drop silenced findings; add one for each ignore that silenced nothing."""
+def apply_ignores(
+    findings: Iterable[Finding], ignores: list[Ignore], settings: Settings
+) -> list[Finding]:
+    """Drop silenced findings; add an LW001 for each ignore that silenced nothing."""
     kept, used = [], set()
     for finding in findings:
         silencer = next((i for i in ignores if i.file == finding.file and i.covers(finding)), None)
@@ -87,20 +89,18 @@ def apply_ignores(findings: Iterable[Finding], ignores: list[Ignore]) -> list[Fi
             kept.append(finding)
         else:
             used.add(silencer)
-    return kept + [_unused(ignore) for ignore in ignores if ignore not in used]
+    unused = [_unused(ignore, settings) for ignore in ignores if ignore not in used]
+    return kept + [finding for finding in unused if finding is not None]
 
 
-def _unused(ignore: Ignore) -> Finding:
-    rule, name = UNUSED_IGNORE
-    return Finding(
-        rule=rule,
-        name=name,
-        severity="warning",
+def _unused(ignore: Ignore, settings: Settings) -> Finding | None:
+    return found_by_review(
+        "LW001",
+        settings,
         revision="",
         direction="",
         file=ignore.file,
         line=ignore.line,
-        sql=None,
         message=f"ignore[{', '.join(ignore.rules)}] silences nothing here",
         fix="Remove the comment, or move it to the line of the op.* call it is meant for.",
     )

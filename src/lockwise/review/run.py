@@ -13,7 +13,7 @@ from lockwise.database.stats import table_sizes
 from lockwise.errors import BadInput
 from lockwise.invocation import Invocation
 from lockwise.project import Project, Revision, heads_problem, load_project
-from lockwise.review.engine import findings_of, findings_of_facts, with_sizes
+from lockwise.review.engine import findings_of, findings_of_facts, found_by_review, with_sizes
 from lockwise.review.findings import Finding, ReviewReport
 from lockwise.review.history import RevisionCapture, capture_history
 from lockwise.review.ignores import Ignore, apply_ignores, ignores_in
@@ -42,7 +42,9 @@ def review_project(
     with ScratchSession(server, isolate=not settings.superuser) as session:
         history = capture_history(project, session, selected, progress)
     captures, async_env = history.captures, history.target.async_env
-    findings = _heads(project) + _findings(project, captures, settings, async_env, ignores)
+    findings = _heads(project, settings) + _findings(
+        project, captures, settings, async_env, ignores
+    )
     if sizes:
         findings = with_sizes(findings, sizes, _work(captures, project), settings)
     statements = tuple(
@@ -62,30 +64,23 @@ def review_project(
     )
 
 
-MULTIPLE_HEADS = ("LW410", "multiple-heads")
-
-
-def _heads(project: Project) -> list[Finding]:
+def _heads(project: Project, settings: Settings) -> list[Finding]:
     """LW410: several heads the project did not declare as branches."""
     problem = heads_problem(project.revisions, project.heads)
-    if not problem:
-        return []
-    rule, name = MULTIPLE_HEADS
-    return [
-        Finding(
-            rule=rule,
-            name=name,
-            severity="error",
+    found = [
+        found_by_review(
+            "LW410",
+            settings,
             revision=head,
             direction="upgrade",
             file=project.relative(project.revision(head).path),
             line=assignment_line(project.revision(head).path, "revision"),
-            sql=None,
             message=f"{problem}: a deploy runs one head's branch and skips the other",
             fix=f'alembic merge -m "merge heads" {" ".join(project.heads)}',
         )
-        for head in project.heads
+        for head in (project.heads if problem else ())
     ]
+    return [finding for finding in found if finding is not None]
 
 
 def _ignores(project: Project, selected: frozenset[str]) -> list[Ignore]:
@@ -109,7 +104,7 @@ def _findings(
         for capture in (item.upgrade, item.downgrade):
             if capture is not None:
                 found += findings_of(capture, item.revision, file, settings, async_env)
-    return apply_ignores(found, ignores)
+    return apply_ignores(found, ignores, settings)
 
 
 def _work(

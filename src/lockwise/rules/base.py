@@ -210,6 +210,9 @@ class Rule:
         versions: PostgreSQL version conditions, in words ("" when none).
         downgrades: False for rules that do not apply to downgrades: dropping in
             `downgrade()` what `upgrade()` created is the expected reverse.
+        scope: What review reads to find it: `statements` (the rule's `check`), `file`
+            (the migration file's text: LW001) or `history` (the revision graph: LW410).
+            Only `statements` rules check facts; the others are found by review itself.
     """
 
     id: str
@@ -226,6 +229,7 @@ class Rule:
     aliases: Mapping[str, str] = field(default_factory=dict)
     versions: str = ""
     downgrades: bool = True
+    scope: Literal["statements", "file", "history"] = "statements"
 
 
 def column_definitions(
