@@ -24,6 +24,7 @@ from lockwise.output import report_stream
 if TYPE_CHECKING:
     from lockwise.invocation import Invocation
     from lockwise.project import Revision
+    from lockwise.report.paths import Paths
     from lockwise.review.findings import ReviewReport
 
 # Commands import their modules when they run: Alembic and SQLAlchemy take a third of
@@ -217,7 +218,8 @@ def review(
             settings_fail_on = settings.fail_on or "never"
         if not diff:
             _notes(report.notes)
-            _print_review(report, fmt, out, infos)
+            project_folder = None if sql_files else (targets[0] if targets else Path("."))
+            _print_review(report, fmt, out, infos, _paths(project_folder))
     if diff:
         sys.exit(1 if to_fix else 0)
     sys.exit(1 if report.fails(parse_fail_on(fail_on or settings_fail_on)) else 0)
@@ -308,11 +310,11 @@ def check(
     from lockwise import commands
     from lockwise.config import fail_on as parse_fail_on
     from lockwise.config import load_settings
-    from lockwise.report import review_json, review_text, test_json, test_text
+    from lockwise.report import check_text, review_json, test_json
 
     _project_only(project, "check")
     with report_stream(output) as out:
-        report = commands.check(project, url, _progress(), invocation)
+        report = commands.check(project, url, _progress(), invocation, _phase())
         if fail_on is None:
             configured = load_settings(project.resolve() if project.is_dir() else project.parent)
             fail_on = configured.fail_on or "never"
@@ -324,8 +326,7 @@ def check(
             }
             out.write(json.dumps(both, indent=2) + "\n")
         else:
-            _console(out).print(review_text.render(report.review))
-            _console(out).print(test_text.render(report.test))
+            _console(out).print(check_text.render(report))
     sys.exit(1 if report.fails(parse_fail_on(fail_on)) else 0)
 
 
@@ -421,7 +422,25 @@ def _progress() -> Callable[[int, int, Revision], None]:
     return show
 
 
-def _print_review(report: ReviewReport, fmt: str, out: TextIO, infos: bool = False) -> None:
+def _phase() -> Callable[[str], None]:
+    """Name each phase of `check` on stderr, above its progress lines."""
+    from lockwise.report.check_text import heading
+
+    errors = _console(sys.stderr)
+    return lambda phase: errors.print(heading(phase))
+
+
+def _paths(project: Path | None) -> Paths:
+    """How GitHub and SARIF name the files: from the repository root (the git top-level of
+    the working folder, else the working folder), wherever the project sits in it."""
+    from lockwise.report.paths import project_paths, working_folder_paths
+
+    return working_folder_paths() if project is None else project_paths(project)
+
+
+def _print_review(
+    report: ReviewReport, fmt: str, out: TextIO, infos: bool = False, paths: Paths | None = None
+) -> None:
     from lockwise.report import (
         review_github,
         review_json,
@@ -429,17 +448,20 @@ def _print_review(report: ReviewReport, fmt: str, out: TextIO, infos: bool = Fal
         review_sarif,
         review_text,
     )
+    from lockwise.report.paths import AS_GIVEN
 
     if fmt == "text":
         _console(out).print(review_text.render(report, infos))
         return
-    renderers = {
+    where = paths or AS_GIVEN
+    renderers: dict[str, Callable[[ReviewReport], str]] = {
         "json": review_json.render,
         "markdown": review_markdown.render,
-        "github": review_github.render,
-        "sarif": review_sarif.render,
+        "github": lambda report: review_github.render(report, where),
+        "sarif": lambda report: review_sarif.render(report, where),
     }
-    out.write(renderers[fmt](report) + "\n")
+    text = renderers[fmt](report)
+    out.write(text if text.endswith("\n") or not text else f"{text}\n")
 
 
 def _notes(notes: tuple[str, ...]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -230,7 +230,14 @@ def check(
     url: str | None = None,
     progress: Progress | None = None,
     invocation: Invocation | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> CheckReport:
-    """Review every revision, then test the whole history."""
+    """Review every revision, then test the whole history.
+
+    `phase` is told `review`, then `test`, as each starts (their progress looks alike).
+    """
+    announce = phase or (lambda name: None)
+    announce("review")
     reviewed = review(project_path, url, progress=progress, invocation=invocation)
+    announce("test")
     return CheckReport(review=reviewed, test=test(project_path, url, progress, invocation))

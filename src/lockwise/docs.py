@@ -112,7 +112,16 @@ def _what_it_does(rule: Rule) -> str:
     return "\n".join(lines)
 
 
+# Where review finds a rule that no single migration's statements show (`Rule.scope`).
+_FOUND_IN = {
+    "file": "the text of the migration file",
+    "history": "the revision graph, not in any one migration",
+}
+
+
 def _example(rule: Rule) -> str:
+    if not rule.bad:
+        return f"## Example\n\nReview finds it in {_FOUND_IN.get(rule.scope, rule.scope)}."
     bad = rule.bad[0]
     parts = ["## Example"]
     if bad.setup:

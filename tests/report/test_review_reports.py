@@ -22,7 +22,9 @@ from lockwise.report import (
     review_sarif,
     review_text,
 )
+from lockwise.report.paths import Paths, repository_root
 from lockwise.review.findings import Finding, NotReviewed, ReviewReport, TableSize
+from lockwise.rules.base import Severity
 from lockwise.testing.runner import MigrationFailure
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -215,7 +217,8 @@ def test_every_sarif_result_names_a_rule_of_the_driver() -> None:
 def test_sarif_result_points_at_file_and_line() -> None:
     (result, *_) = review_sarif.as_dict(REPORT)["runs"][0]["results"]
     location = result["locations"][0]["physicalLocation"]
-    assert location == {"artifactLocation": {"uri": FILE}, "region": {"startLine": 21}}
+    artifact = {"uri": FILE, "uriBaseId": "%SRCROOT%"}
+    assert location == {"artifactLocation": artifact, "region": {"startLine": 21}}
     assert result["level"] == "error"
 
 
@@ -231,3 +234,124 @@ def test_text_shows_each_info_finding_when_asked() -> None:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(review_text.render(REPORT, infos=True))
     assert "LW401 missing-lock-timeout" in console.export_text()
+
+
+MONOREPO = Paths(files_from=Path("/repo/services/billing"), root=Path("/repo"))
+
+
+def test_github_names_files_from_the_repository_root() -> None:
+    line = review_github.render(ReviewReport("18.6", (INDEX,)), MONOREPO)
+    assert line.startswith(f"::error file=services/billing/{FILE},line=21,")
+
+
+def test_github_keeps_a_file_outside_the_repository_absolute() -> None:
+    outside = dataclasses.replace(INDEX, file="/elsewhere/0001.sql")
+    line = review_github.render(ReviewReport("18.6", (outside,)), MONOREPO)
+    assert line.startswith("::error file=/elsewhere/0001.sql,line=21,")
+
+
+def test_github_names_a_failed_migration_from_the_repository_root() -> None:
+    line = review_github.render(ReviewReport("18.6", (), failures=(FAILURE,)), MONOREPO)
+    assert "file=services/billing/migrations/versions/f7a8b9_orders_fk.py,line=14," in line
+
+
+def test_sarif_names_files_from_the_declared_repository_root() -> None:
+    (run,) = review_sarif.as_dict(REPORT, MONOREPO)["runs"]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///repo/"}}
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": f"services/billing/{FILE}", "uriBaseId": "%SRCROOT%"}
+
+
+def test_sarif_names_a_file_outside_the_repository_by_its_absolute_uri() -> None:
+    outside = dataclasses.replace(INDEX, file="/elsewhere/my file.sql")
+    (run,) = review_sarif.as_dict(ReviewReport("18.6", (outside,)), MONOREPO)["runs"]
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "file:///elsewhere/my%20file.sql"}
+
+
+def test_sarif_declares_no_root_it_does_not_know() -> None:
+    assert "originalUriBaseIds" not in review_sarif.as_dict(REPORT)["runs"][0]
+
+
+def test_paths_without_a_root_leave_names_as_the_report_holds_them() -> None:
+    assert Paths().show(FILE) == FILE and Paths().show("/tmp/a.sql") == "/tmp/a.sql"
+
+
+def test_repository_root_is_the_folder_holding_dot_git(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "services" / "billing").mkdir(parents=True)
+    assert repository_root(tmp_path / "services" / "billing") == tmp_path
+
+
+def test_repository_root_of_a_worktree_is_where_its_dot_git_file_is(tmp_path: Path) -> None:
+    (tmp_path / ".git").write_text("gitdir: /elsewhere/.git/worktrees/x\n")
+    (tmp_path / "app").mkdir()
+    assert repository_root(tmp_path / "app") == tmp_path
+
+
+def test_repository_root_outside_git_is_the_folder_itself(tmp_path: Path) -> None:
+    assert repository_root(tmp_path) == tmp_path
+
+
+def finding(severity: Severity, line: int) -> Finding:
+    return dataclasses.replace(TIMEOUT, severity=severity, line=line)
+
+
+def test_github_annotates_the_most_severe_first_and_says_how_many_it_left_off() -> None:
+    findings = (
+        *(finding("info", line) for line in range(1, 7)),
+        *(finding("warning", line) for line in range(7, 10)),
+        *(finding("error", line) for line in range(10, 13)),
+    )
+    lines = review_github.render(ReviewReport("18.6", findings)).splitlines()
+    assert [line.split(",")[1] for line in lines[:9]] == [
+        *("line=10", "line=11", "line=12"),  # errors, then warnings, then infos,
+        *("line=7", "line=8", "line=9"),  # each in report order
+        *("line=1", "line=2", "line=3"),
+    ]
+    assert lines[9:] == [
+        "::notice::3 more not annotated here (3 infos): GitHub shows about ten annotations"
+        " per step; lockwise review --format text --infos or --format sarif lists them all"
+    ]
+
+
+def test_github_annotates_a_failed_migration_before_any_finding() -> None:
+    findings = tuple(finding("error", line) for line in range(1, 11))
+    lines = review_github.render(ReviewReport("18.6", findings, failures=(FAILURE,))).splitlines()
+    assert "title=upgrade of f7a8b9 failed" in lines[0]
+    assert lines[-1].startswith("::notice::2 more not annotated here (2 errors):")
+
+
+def test_github_annotates_ten_without_a_notice() -> None:
+    findings = tuple(finding("warning", line) for line in range(1, 11))
+    lines = review_github.render(ReviewReport("18.6", findings)).splitlines()
+    assert len(lines) == 10 and not any(line.startswith("::notice::") for line in lines)
+
+
+CREATE_TABLE = (
+    "\nCREATE TABLE users (\n\tid BIGINT GENERATED BY DEFAULT AS IDENTITY,\n"
+    "\temail VARCHAR(320) NOT NULL,\n\tCONSTRAINT pk_users PRIMARY KEY (id)\n)\n\n"
+)
+
+
+def test_infos_show_a_create_table_by_its_first_line() -> None:
+    varchar = dataclasses.replace(TIMEOUT, sql=CREATE_TABLE)
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(review_text.render(ReviewReport("18.6", (varchar,)), infos=True))
+    text = console.export_text()
+    assert "    CREATE TABLE users ( …\n" in text
+    assert "email VARCHAR" not in text
+
+
+def test_a_long_statement_is_cut_at_a_space_with_an_ellipsis() -> None:
+    sql = "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (account_id) REFERENCES accounts (id)"
+    assert review_text.shortened(sql, width=40) == "ALTER TABLE orders ADD CONSTRAINT fk …"
+
+
+def test_a_long_word_is_cut_at_the_width() -> None:
+    shown = review_text.shortened("SELECT '" + "x" * 200 + "'", width=40)
+    assert shown == "SELECT '" + "x" * 30 + " …" and len(shown) == 40
+
+
+def test_a_short_statement_is_shown_whole() -> None:
+    assert review_text.shortened(f"  {CREATE_INDEX};\n") == f"{CREATE_INDEX};"

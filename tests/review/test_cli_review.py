@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from lockwise.database.server import Server
 
 PROJECTS = Path(__file__).parents[1] / "projects"
+REPOSITORY = Path(__file__).parents[2]
 DOWNGRADE_LINE = 18  # of pass_downgrade's second revision
 
 
@@ -44,11 +46,49 @@ def test_ignore_comment_silences_its_finding_and_a_stale_one_is_reported(
     assert ("LW001", 14) in found
 
 
+NOTE_REVISION = "migrations/versions/1900aa000003_add_orders_note.py"
+
+
+def monorepo(tmp_path: Path) -> Path:
+    """A repository (it has a `.git`) holding the `ignores` project in services/db."""
+    (tmp_path / ".git").mkdir()
+    shutil.copytree(PROJECTS / "ignores", tmp_path / "services" / "db")
+    return tmp_path
+
+
 def test_github_format_prints_workflow_annotations(server_env: Server) -> None:
-    done = lockwise("review", str(PROJECTS / "ignores"), "--format", "github")
-    assert (
-        "::warning file=migrations/versions/1900aa000003_add_orders_note.py,line=14" in done.stdout
-    )
+    done = lockwise("review", str(PROJECTS / "ignores"), "--format", "github", cwd=REPOSITORY)
+    assert f"::warning file=tests/projects/ignores/{NOTE_REVISION},line=14" in done.stdout
+
+
+def test_github_names_files_from_the_repository_root_run_from_a_subfolder(
+    server_env: Server, tmp_path: Path
+) -> None:
+    root = monorepo(tmp_path)
+    done = lockwise("review", "db", "--format", "github", cwd=root / "services")
+    assert f"::warning file=services/db/{NOTE_REVISION},line=14," in done.stdout
+
+
+def test_sarif_names_files_from_the_declared_repository_root(
+    server_env: Server, tmp_path: Path
+) -> None:
+    root = monorepo(tmp_path)
+    done = lockwise("review", ".", "--format", "sarif", cwd=root / "services" / "db")
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": f"{root.as_uri()}/"}}
+    artifacts = [
+        where["physicalLocation"]["artifactLocation"]
+        for result in run["results"]
+        for where in result["locations"]
+    ]
+    assert {"uri": f"services/db/{NOTE_REVISION}", "uriBaseId": "%SRCROOT%"} in artifacts
+
+
+def test_github_names_sql_files_from_the_working_folder_outside_git(tmp_path: Path) -> None:
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "0001.sql").write_text("CREATE INDEX ix ON orders (total);\n")
+    done = lockwise("review", "sql/0001.sql", "--format", "github", cwd=tmp_path)
+    assert done.stdout.startswith("::error file=sql/0001.sql,line=1,title=LW207 ")
 
 
 def test_unknown_rule_in_an_ignore_comment_is_bad_input(server_env: Server) -> None:

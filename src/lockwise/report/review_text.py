@@ -15,6 +15,7 @@ from lockwise.review.findings import Finding, ReviewReport
 from lockwise.testing.runner import MigrationFailure
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+SQL_WIDTH = 100  # a statement is shown to this many characters (JSON keeps it whole)
 
 
 @dataclass
@@ -120,7 +121,7 @@ def _finding(finding: Finding) -> RenderableType:
 def _details(finding: Finding) -> list[RenderableType]:
     lines: list[RenderableType] = [Text(finding.message)]
     if finding.sql:
-        lines.append(Text(finding.sql, style="dim"))
+        lines.append(Text(shortened(finding.sql), style="dim"))
     if finding.lock:
         lines.append(Text(held(finding.lock, finding.table)))
     if production(finding):
@@ -137,9 +138,24 @@ def _failure(failure: MigrationFailure) -> RenderableType:
     title = Text(f"  {failure.direction} failed at {where}", style="bold red")
     lines: list[RenderableType] = []
     if failure.sql:
-        lines.append(Text(f"SQL: {failure.sql}", style="dim"))
+        lines.append(Text(f"SQL: {shortened(failure.sql)}", style="dim"))
     lines.append(Text(f"PostgreSQL: {failure.error}" if failure.sql else failure.error))
     return Group(Text(""), title, _indented(lines, 4))
+
+
+def shortened(sql: str, width: int = SQL_WIDTH) -> str:
+    """The statement's first line, cut to `width` characters, with ` …` when it goes on.
+
+    A finding points at its line: `CREATE TABLE users ( …` says which statement, and the
+    whole of it, printed under each of its findings, buries them.
+    """
+    text = sql.strip()
+    first = text.split("\n", 1)[0].rstrip()
+    if len(first) > width:  # at a space in its second half: `REFERENCES accounts …`
+        cut = first[: width - 2]
+        space = cut.rfind(" ")
+        first = (cut[:space] if space > width // 2 else cut).rstrip()
+    return first if first == text else f"{first} …"
 
 
 def _indented(lines: Sequence[RenderableType], spaces: int) -> _Indented:
