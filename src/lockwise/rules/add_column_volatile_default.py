@@ -7,53 +7,58 @@ from typing import Any
 
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
+from pglast.stream import RawStream
 
+from lockwise.rules._volatility import called, made_stable, volatile_calls, why_volatile
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
-
-# Known volatile defaults, for plain SQL where no rewrite could be measured.
-VOLATILE = {"gen_random_uuid", "uuid_generate_v4", "uuidv7", "random", "clock_timestamp", "nextval"}
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag ADD COLUMN ... DEFAULT f() measured rewriting a table that existed before."""
+    """Flag ADD COLUMN ... DEFAULT f() rewriting a table that existed before.
+
+    Measured, the rewrite is PostgreSQL's; unmeasured (plain SQL), a call to a function
+    the catalog knows as volatile, or does not know and neither the project
+    (`stable_functions`) nor a CREATE FUNCTION earlier in the file declares stable.
+    """
+    settings = tuple(facts.settings.get("stable_functions", ()))
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
-        found = [(c, f) for c, f in _defaulted(node) if _rewrites(facts, statement, table, f)]
-        if found and facts.existed_before(statement, table):
-            column, calls = found[0]
-            yield Hit(
-                f"ADD COLUMN {column} DEFAULT {f'{calls[0]}()' if calls else '(before PG 11)'} "
-                f"rewrites {table} under ACCESS EXCLUSIVE: the default is written into every "
-                "existing row, so reads and writes wait for the whole rewrite of the table",
-                statement.index,
-            )
+        if not facts.existed_before(statement, table):
+            continue
+        stable = settings + tuple(made_stable(facts, statement.index))
+        for column, default in _defaulted(node):
+            volatile = volatile_calls(default, stable)
+            if _rewrites(facts, statement, table, default, volatile):
+                yield Hit(_message(table, column, default, volatile), statement.index)
+                break
 
 
-def _defaulted(node: Any) -> Iterator[tuple[str, list[str]]]:  # (column, functions called)
+def _defaulted(node: Any) -> Iterator[tuple[str, Any]]:  # (column, its DEFAULT expression)
     for cmd in node.cmds:
         if cmd.subtype == AlterTableType.AT_AddColumn:
             for constraint in cmd.def_.constraints or ():
                 if constraint.contype == ConstrType.CONSTR_DEFAULT:
-                    yield cmd.def_.colname, sorted(set(_calls(constraint.raw_expr)))
+                    yield cmd.def_.colname, constraint.raw_expr
 
 
-def _rewrites(facts: RevisionFacts, st: StatementFacts, table: str, calls: list[str]) -> bool:
+def _rewrites(
+    facts: RevisionFacts, st: StatementFacts, table: str, default: Any, volatile: list[str]
+) -> bool:
     # https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
     if facts.target_version < 11:  # before 11 every default rewrote; since, volatile ones
         return True
     if facts.measured and facts.failure is None:
-        return bool(calls) and table in st.captured.rewrites
-    return bool(VOLATILE.intersection(calls))
+        return bool(called(default)) and table in st.captured.rewrites
+    return bool(volatile)
 
 
-def _calls(node: Any) -> Iterator[str]:
-    """The names of the functions an expression calls."""
-    if isinstance(node, ast.FuncCall) and node.funcname:
-        yield str(node.funcname[-1].sval)
-    if isinstance(node, ast.Node):
-        node = tuple(getattr(node, member) for member in node)
-    for child in node if isinstance(node, tuple) else ():
-        yield from _calls(child)
+def _message(table: str, column: str, default: Any, volatile: list[str]) -> str:
+    why = f"{why_volatile(volatile[0])}, so it" if volatile else "the default"
+    return (
+        f"ADD COLUMN {column} DEFAULT {RawStream()(default)} rewrites {table} under ACCESS "
+        f"EXCLUSIVE, and reads and writes wait for the whole rewrite: {why} is computed for "
+        "each existing row and written into it"
+    )
 
 
 _SETUP = (
@@ -63,6 +68,13 @@ _SETUP = (
 _ADD_TOKEN = (
     'op.add_column("orders", sa.Column("token", sa.Uuid(),'
     ' server_default=sa.text("gen_random_uuid()")))'
+)
+_NEXT_CODE = (
+    "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$"
+)
+_ADD_CODE = (
+    'op.add_column("orders", sa.Column("code", sa.Text(),'
+    " server_default=sa.text(\"coalesce(next_code(), '')\")))"
 )
 _NEW_ORDERS = 'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True))'
 
@@ -75,9 +87,10 @@ RULE = Rule(
     blocks="every read and write of the table for the whole rewrite",
     why=(
         "Since PostgreSQL 11, ADD COLUMN with a non-volatile default only stores the value in "
-        "the catalog. A volatile default (gen_random_uuid(), random(), nextval()) is computed "
-        "once per row: PostgreSQL rewrites the table and rebuilds every index under ACCESS "
-        "EXCLUSIVE, and even SELECTs queue behind it for the whole copy (any default, before 11)."
+        "the catalog. A volatile default (gen_random_uuid(), random(), nextval(), or a function "
+        "created without STABLE or IMMUTABLE, which makes it volatile) is computed once per "
+        "row: PostgreSQL rewrites the table and rebuilds every index under ACCESS EXCLUSIVE, "
+        "and even SELECTs queue behind it for the whole copy (any default, before 11)."
     ),
     fix=(
         'op.add_column("orders", sa.Column("token", sa.Uuid(), nullable=True))\n'
@@ -85,7 +98,10 @@ RULE = Rule(
         "# backfill existing rows in batches outside this revision; NOT NULL later (LW106)"
     ),
     check=check,
-    bad=(Example(setup=_SETUP, upgrade=_ADD_TOKEN),),
+    bad=(
+        Example(setup=_SETUP, upgrade=_ADD_TOKEN),
+        Example(setup=f"{_SETUP}; {_NEXT_CODE}", upgrade=_ADD_CODE),
+    ),
     good=(
         Example(
             setup=_SETUP,

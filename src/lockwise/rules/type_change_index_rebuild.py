@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pglast import ast
 from pglast.enums import AlterTableType
 
+from lockwise.rules._type_changes import TypeChange, type_changes
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag ALTER COLUMN TYPE measured rebuilding indexes of an existing table, not rewriting it."""
+    """Flag ALTER COLUMN TYPE measured rebuilding indexes of an existing table, not rewriting it.
+
+    Unmeasured (plain SQL), only a change known to keep the rows (its old type defined
+    earlier in the file) is this rule's: LW107 reports one that rewrites or may.
+    """
     measured = facts.measured and facts.failure is None
+    judged = {} if measured else type_changes(facts)
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         changes = [c for c in node.cmds if c.subtype == AlterTableType.AT_AlterColumnType]
@@ -22,7 +27,7 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
         if measured:
             indexes = _rebuilt_indexes(statement, table)
         else:
-            indexes = ["its indexes on the column"] if any(map(_reindexes, changes)) else []
+            indexes = ["its indexes on the column"] if _reindexes(judged[statement.index]) else []
         if indexes:
             yield Hit(
                 f"ALTER COLUMN {changes[0].name} TYPE keeps the rows of {table} but rebuilds "
@@ -46,9 +51,10 @@ def _rebuilt_indexes(statement: StatementFacts, table: str) -> list[str]:
     return sorted(name for name in dropped if not statement.holds("AccessShareLock", name))
 
 
-def _reindexes(change: Any) -> bool:
-    """Without measurement: a new collation, or citext, always changes the index opclass."""
-    return change.def_.collClause is not None or change.def_.typeName.names[-1].sval == "citext"
+def _reindexes(changes: list[TypeChange]) -> bool:
+    """Without measurement: every change keeps the rows, and one changes the index opclass."""
+    kept = all(change.verdict == "keeps rows" for change in changes)
+    return kept and any(change.rebuilds_indexes for change in changes)
 
 
 _SETUP = (
