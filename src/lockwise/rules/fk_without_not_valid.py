@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
+from lockwise.rules.base import (
+    Example,
+    Hit,
+    RevisionFacts,
+    Rule,
+    StatementFacts,
+    relation_name,
+)
 
 _CUSTOMERS = "CREATE TABLE customers (id bigint PRIMARY KEY); INSERT INTO customers VALUES (1)"
 _SETUP = (
@@ -15,6 +22,9 @@ _SETUP = (
     "INSERT INTO orders SELECT g, 1 FROM generate_series(1, 100) g"
 )
 _FK = 'op.create_foreign_key("fk_orders_customer", "orders", "customers", ["customer_id"], ["id"]'
+
+
+_LOCK = "ShareRowExclusiveLock"
 
 
 def _validating_fk(node: ast.AlterTableStmt) -> ast.Constraint | None:
@@ -31,27 +41,80 @@ def _validating_fk(node: ast.AlterTableStmt) -> ast.Constraint | None:
     return None
 
 
+def _inline_fks(node: ast.AlterTableStmt) -> Iterator[tuple[ast.ColumnDef, ast.Constraint]]:
+    """The new columns that carry their own REFERENCES (ADD COLUMN c ... REFERENCES p)."""
+    for cmd in node.cmds or ():
+        column = cmd.def_
+        if cmd.subtype != AlterTableType.AT_AddColumn or not isinstance(column, ast.ColumnDef):
+            continue
+        kinds = [constraint.contype for constraint in column.constraints or ()]
+        if ConstrType.CONSTR_ATTR_NOT_ENFORCED in kinds:  # PostgreSQL 18: never checked
+            continue
+        for constraint in column.constraints or ():
+            if constraint.contype == ConstrType.CONSTR_FOREIGN:
+                yield column, constraint
+
+
+def _filled(column: ast.ColumnDef) -> bool:
+    """The new column gets a value in existing rows (a default that is not NULL, identity,
+    generated), so its REFERENCES must check them; all NULL, there is nothing to check."""
+    for constraint in column.constraints or ():
+        if constraint.contype in (ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_GENERATED):
+            return True
+        if constraint.contype == ConstrType.CONSTR_DEFAULT:
+            expr = constraint.raw_expr
+            return not (isinstance(expr, ast.A_Const) and expr.isnull)
+    return False
+
+
+def _inline_checks_rows(
+    facts: RevisionFacts, statement: StatementFacts, table: str, column: ast.ColumnDef
+) -> bool:
+    """Measured: the scan under SHARE ROW EXCLUSIVE. Unmeasured: a filled column."""
+    if facts.measured and statement.captured.locks_measured:
+        return facts.locked_while_scanned(statement, table, _LOCK)
+    return _filled(column) and not facts.made_earlier(statement, table)
+
+
+def _parent(constraint: ast.Constraint) -> str:
+    return relation_name(constraint.pktable) if constraint.pktable else "?"
+
+
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag foreign keys validated under SHARE ROW EXCLUSIVE on a table that existed."""
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table, constraint = relation_name(node.relation), _validating_fk(node)
-        if constraint is not None and facts.locked_while_scanned(
-            statement, table, "ShareRowExclusiveLock"
-        ):
-            parent = relation_name(constraint.pktable) if constraint.pktable else "?"
+        if constraint is not None and facts.locked_while_scanned(statement, table, _LOCK):
+            columns = ", ".join(str(name.sval) for name in constraint.fk_attrs or ())
             yield Hit(
-                f"ADD FOREIGN KEY checks every row of {table} under SHARE ROW EXCLUSIVE on "
-                f"{table} and {parent}: writes to both tables wait for the whole scan",
+                f"ADD FOREIGN KEY ({columns}) checks every row of {table} under SHARE ROW "
+                f"EXCLUSIVE on {table} and {_parent(constraint)}: writes to both tables wait "
+                "for the whole scan",
                 statement.index,
             )
+            continue
+        for column, inline in _inline_fks(node):
+            if _inline_checks_rows(facts, statement, table, column):
+                parent = _parent(inline)
+                yield Hit(
+                    f"ADD COLUMN {column.colname} ... REFERENCES {parent} gives every row of "
+                    f"{table} a value and checks each one in {parent}, under ACCESS EXCLUSIVE "
+                    f"on {table} and SHARE ROW EXCLUSIVE on {parent}: reads and writes on "
+                    f"{table}, and writes to {parent}, wait for the whole scan",
+                    statement.index,
+                )
+                break
 
 
 RULE = Rule(
     id="LW202",
     name="fk-without-not-valid",
     severity="error",
-    summary="op.create_foreign_key without postgresql_not_valid=True on an existing table",
-    lock="ShareRowExclusiveLock",
+    summary=(
+        "op.create_foreign_key without postgresql_not_valid=True, or a new column's REFERENCES "
+        "with a default, on an existing table"
+    ),
+    lock=_LOCK,
     blocks="INSERT, UPDATE and DELETE on both tables while every row is checked",
     why=(
         # https://www.postgresql.org/docs/current/sql-altertable.html (ADD table_constraint:
@@ -63,7 +126,12 @@ RULE = Rule(
         "for new rows at once and the check is skipped; a later VALIDATE CONSTRAINT checks "
         "the old rows under SHARE UPDATE EXCLUSIVE (ROW SHARE on the referenced table), "
         "which lets writes through. A new column added with its REFERENCES in the same "
-        "statement (all NULL) needs no check: op.add_column(..., inline_references=True)."
+        "statement needs no check while it is all NULL (op.add_column(..., "
+        "inline_references=True) without a server_default): its locks are held for a moment "
+        "only. With a default, every existing row gets that value and each one is looked up "
+        "in the referenced table, under ACCESS EXCLUSIVE on the new column's table (measured "
+        "on PostgreSQL 15 and 18): add it without the default, SET DEFAULT for new rows, and "
+        "fill the old ones in batches."
     ),
     fix=(
         "# revision 1: the key, without checking the old rows\n"
@@ -90,6 +158,14 @@ RULE = Rule(
                 'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True),'
                 ' sa.Column("customer_id", sa.BigInteger()))\n'
                 f"{_FK})"
+            ),
+        ),
+        Example(
+            setup=_CUSTOMERS,
+            upgrade=(
+                'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True))\n'
+                'op.add_column("orders", sa.Column("buyer_id", sa.BigInteger(),'
+                ' sa.ForeignKey("customers.id"), server_default="1"), inline_references=True)'
             ),
         ),
     ),

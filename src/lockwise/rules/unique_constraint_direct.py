@@ -22,14 +22,29 @@ _SAFE = (
 )
 
 
-def _adds_unique(node: ast.AlterTableStmt) -> bool:
-    """True when the ALTER TABLE adds a UNIQUE constraint that builds its own index."""
-    return any(
-        cmd.subtype == AlterTableType.AT_AddConstraint
-        and isinstance(cmd.def_, ast.Constraint)
-        and cmd.def_.contype == ConstrType.CONSTR_UNIQUE
-        and not cmd.def_.indexname  # USING INDEX adopts an index built beforehand
-        for cmd in node.cmds or ()
+def _unique_builds(node: ast.AlterTableStmt) -> Iterator[str]:
+    """Each UNIQUE the ALTER TABLE adds with an index of its own, in the message's words.
+
+    Both forms count: `ADD CONSTRAINT ... UNIQUE (c)` (what op.add_column(sa.Column(...,
+    unique=True)) emits after its ADD COLUMN) and a new column's own `UNIQUE`.
+    """
+    for cmd in node.cmds or ():
+        added = cmd.def_
+        if cmd.subtype == AlterTableType.AT_AddConstraint and _builds_index(added):
+            columns = ", ".join(str(key.sval) for key in added.keys or ())
+            yield f"ADD CONSTRAINT ... UNIQUE ({columns}) builds its index"
+        elif cmd.subtype == AlterTableType.AT_AddColumn and any(
+            _builds_index(constraint) for constraint in getattr(added, "constraints", None) or ()
+        ):
+            yield f"ADD COLUMN {added.colname} ... UNIQUE builds a unique index of {added.colname}"
+
+
+def _builds_index(constraint: object) -> bool:
+    """A UNIQUE constraint that is not USING INDEX (which adopts an index built beforehand)."""
+    return (
+        isinstance(constraint, ast.Constraint)
+        and constraint.contype == ConstrType.CONSTR_UNIQUE
+        and not constraint.indexname
     )
 
 
@@ -37,12 +52,11 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag UNIQUE constraints whose index is built under ACCESS EXCLUSIVE on an existing table."""
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
-        if _adds_unique(node) and facts.locked_while_scanned(
-            statement, table, "AccessExclusiveLock"
-        ):
+        builds = list(_unique_builds(node))
+        if builds and facts.locked_while_scanned(statement, table, "AccessExclusiveLock"):
             yield Hit(
-                f"ADD CONSTRAINT ... UNIQUE builds its index on {table} under ACCESS EXCLUSIVE: "
-                f"reads and writes on {table} wait for the whole build",
+                f"{builds[0]} on {table} under ACCESS EXCLUSIVE: reads and writes on {table} "
+                "wait while every row is read for the build, and until the migration commits",
                 statement.index,
             )
 
@@ -51,7 +65,10 @@ RULE = Rule(
     id="LW204",
     name="unique-constraint-direct",
     severity="error",
-    summary="op.create_unique_constraint on an existing table (its index is built under the lock)",
+    summary=(
+        "op.create_unique_constraint, or a new column's unique=True, on an existing table "
+        "(its index is built under the lock)"
+    ),
     lock="AccessExclusiveLock",
     blocks="every read and write on the table while the unique index is built",
     why=(
@@ -62,7 +79,10 @@ RULE = Rule(
         "can read or write the table, until the migration commits. Build the index first with "
         "CREATE UNIQUE INDEX CONCURRENTLY, which lets reads and writes through, then turn it "
         "into the constraint with ADD CONSTRAINT ... UNIQUE USING INDEX, which only needs the "
-        "exclusive lock for a moment because the index already exists."
+        "exclusive lock for a moment because the index already exists. A new column's own "
+        "UNIQUE (op.add_column(sa.Column(..., unique=True)), ADD COLUMN ... UNIQUE) is the "
+        "same: the column is empty, but the build still reads every row of the table. Add "
+        "the column without it, then build the index concurrently."
     ),
     fix=_SAFE,
     check=check,
@@ -79,6 +99,12 @@ RULE = Rule(
                 'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True),'
                 ' sa.Column("number", sa.Text()))\n'
                 'op.create_unique_constraint("uq_orders_number", "orders", ["number"])'
+            ),
+        ),
+        Example(
+            upgrade=(
+                'op.create_table("orders", sa.Column("id", sa.BigInteger(), primary_key=True))\n'
+                'op.add_column("orders", sa.Column("number", sa.Text(), unique=True))'
             ),
         ),
     ),
