@@ -80,3 +80,12 @@ def test_a_timeout_that_is_no_duration_is_refused() -> None:
 def test_an_unknown_downgrade_severity_is_refused() -> None:
     with pytest.raises(BadInput, match="unknown severity 'loud'"):
         settings_from({"downgrade_severity": "loud"})
+
+
+def test_stable_functions_are_read_and_a_bad_name_is_refused() -> None:
+    assert settings_from({"stable_functions": ["app.code", "f"]}).stable_functions == (
+        "app.code",
+        "f",
+    )
+    with pytest.raises(BadInput, match="stable_functions must be a list of function names"):
+        settings_from({"stable_functions": ["code()"]})

@@ -143,7 +143,12 @@ REVIEW_FORMATS = ["text", "json", "markdown", "github", "sarif"]
 @click.option("--stats-from", help="Read production table sizes from this URL (read-only).")
 @click.option("--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
-@click.option("--target-version", type=int, default=15, help="For SQL files: production PG.")
+@click.option(
+    "--target-version",
+    type=int,
+    default=None,
+    help="For SQL files: production PG (default: target_version of ./pyproject.toml, or 15).",
+)
 @click.option(
     "--single-transaction",
     is_flag=True,
@@ -167,7 +172,7 @@ def review(
     stats_from: str | None,
     fmt: str,
     fail_on: str | None,
-    target_version: int,
+    target_version: int | None,
     single_transaction: bool,
     infos: bool,
     write_fixes: bool,
@@ -194,7 +199,8 @@ def review(
         raise BadInput("review takes one Alembic project (or several .sql files)")
     if since and revision_range:
         raise BadInput("--since and --range name the same thing: give one")
-    checked_version(target_version)
+    if target_version is not None:
+        checked_version(target_version)
     span: str | tuple[str, ...] | None = revision_range or (f"{since}:" if since else None)
     if revision_files:
         if span is not None:
@@ -205,8 +211,9 @@ def review(
         _check_fixable(sql_files, span)
     with report_stream(output) as out:
         if sql_files:
-            report = commands.review_sql(sql_files, target_version, single_transaction)
-            settings_fail_on = "error"
+            settings = load_settings(Path.cwd())  # the working folder's [tool.lockwise]
+            report = commands.review_sql(sql_files, target_version, single_transaction, settings)
+            settings_fail_on = settings.fail_on or "never"
         else:
             project = targets[0] if targets else Path(".")
             report = commands.review(project, url, span, stats_from, _progress(), invocation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from lockwise.database.server import (
 )
 
 if TYPE_CHECKING:
+    from lockwise.config import Settings
     from lockwise.invocation import Invocation
     from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.rewrite.files import FileFix
@@ -205,12 +207,22 @@ def new(
 
 
 def review_sql(
-    files: list[Path], target_version: int = 15, single_transaction: bool = False
+    files: list[Path],
+    target_version: int | None = None,
+    single_transaction: bool = False,
+    settings: Settings | None = None,
 ) -> ReviewReport:
-    """The rules that need no database, over plain SQL files (nothing runs)."""
+    """The rules that need no database, over plain SQL files (nothing runs).
+
+    `settings` (default: none set) apply as to a project; `target_version` overrides theirs.
+    """
+    from lockwise.config import Settings
     from lockwise.review.run import review_sql_files
 
-    return review_sql_files(files, target_version, single_transaction)
+    settings = settings or Settings()
+    if target_version is not None:
+        settings = dataclasses.replace(settings, target_version=target_version)
+    return review_sql_files(files, settings, single_transaction)
 
 
 @dataclass(frozen=True)

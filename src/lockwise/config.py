@@ -17,6 +17,7 @@ superuser = false              # run migrations as a superuser on the embedded s
 downgrade_severity = "warning" # findings in downgrade() (a rollback) go no higher
 lock_timeout = "2s"            # what fixes set at the top of a revision (LW401)
 statement_timeout = "30s"      # likewise (LW402); unset by default
+stable_functions = ["app.now_utc"]  # your STABLE/IMMUTABLE functions: no LW101 as defaults
 ```
 
 Unknown keys are refused, naming the nearest known one.
@@ -58,6 +59,11 @@ class Settings:
     lock_timeout: str = "2s"
     statement_timeout: str = ""
     downgrade_severity: Severity = "warning"
+    stable_functions: tuple[str, ...] = ()
+
+    def facts_settings(self) -> dict[str, Any]:
+        """What rules read from the settings (`RevisionFacts.settings`)."""
+        return {**self.conventions, "stable_functions": self.stable_functions}
 
 
 KNOWN_KEYS = (
@@ -76,6 +82,7 @@ KNOWN_KEYS = (
     "lock_timeout",
     "statement_timeout",
     "downgrade_severity",
+    "stable_functions",
 )
 
 
@@ -130,6 +137,7 @@ def settings_from(data: Mapping[str, Any], source: str = "[tool.lockwise]") -> S
         lock_timeout=_duration(data, "lock_timeout", "2s", source),
         statement_timeout=_duration(data, "statement_timeout", "", source),
         downgrade_severity=_severity(data.get("downgrade_severity", "warning"), source),
+        stable_functions=_functions(data.get("stable_functions", []), source),
     )
 
 
@@ -195,6 +203,19 @@ def _names(values: object, source: str) -> list[str]:
     if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
         raise BadInput(f"{source}: url_env must be a list of environment variable names")
     return list(values)
+
+
+_FUNCTION = re.compile(r"^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$")
+
+
+def _functions(values: object, source: str) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(
+        isinstance(v, str) and _FUNCTION.match(v) for v in values
+    ):
+        raise BadInput(
+            f"{source}: stable_functions must be a list of function names (name or schema.name)"
+        )
+    return tuple(values)
 
 
 def _driver(value: object, source: str) -> str | None:

@@ -131,7 +131,8 @@ def _example(rule: Rule) -> str:
 
 
 def _use_instead(rule: Rule) -> str:
-    parts = ["## Use instead", _fenced("python", rule.fix)]
+    # a history rule's fix is a command (alembic merge), the others' Alembic code
+    parts = ["## Use instead", _fenced("shell" if rule.scope == "history" else "python", rule.fix)]
     if rule.good:
         good = rule.good[0]
         if good.setup and good.setup != rule.bad[0].setup:
@@ -143,7 +144,10 @@ def _use_instead(rule: Rule) -> str:
 def _equivalents(rule: Rule) -> str:
     if not rule.aliases:
         return "## Equivalents\n\nNo equivalent check in squawk or strong_migrations."
-    rows = [f"| {tool} | `{name}` |" for tool, name in sorted(rule.aliases.items())]
+    rows = [
+        f"| {tool} | {', '.join(f'`{name}`' for name in names.split(', '))} |"
+        for tool, names in sorted(rule.aliases.items())
+    ]
     return "\n".join(["## Equivalents", "", "| tool | check |", "| --- | --- |", *rows])
 
 

@@ -64,7 +64,7 @@ def findings_of(
 ) -> list[Finding]:
     """Run every active rule over one capture."""
     facts = revision_facts(
-        capture, revision, settings.target_version, settings.conventions, async_env
+        capture, revision, settings.target_version, settings.facts_settings(), async_env
     )
     lines = {name: node.lineno for name, node in functions(revision.path).items()}
     return [

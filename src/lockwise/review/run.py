@@ -162,14 +162,13 @@ def _ancestry(project: Project, revision_id: str) -> frozenset[str]:
 
 
 def review_sql_files(
-    files: list[Path], target_version: int, single_transaction: bool = False
+    files: list[Path], settings: Settings, single_transaction: bool = False
 ) -> ReviewReport:
     """Run the rules over plain SQL files; facts are parsed, not measured."""
-    settings = Settings(target_version=target_version)
     findings = []
     for path in files:
         interrupts.check()
-        facts = sql_file_facts(path, target_version, single_transaction)
+        facts = sql_file_facts(path, settings, single_transaction)
         found = findings_of_facts(facts, str(path), settings)
         findings += sorted(found, key=lambda finding: finding.line or 0)  # as the file reads
     return ReviewReport(postgres="", findings=tuple(findings))

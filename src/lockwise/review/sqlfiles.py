@@ -18,12 +18,13 @@ from pglast import ast
 from pglast.enums.parsenodes import TransactionStmtKind
 
 from lockwise.capture.facts import Statement
+from lockwise.config import Settings
 from lockwise.errors import BadInput
 from lockwise.rules.base import RevisionFacts, StatementFacts, relation_name
 
 
 def sql_file_facts(
-    path: Path, target_version: int = 15, single_transaction: bool = False
+    path: Path, settings: Settings | None = None, single_transaction: bool = False
 ) -> RevisionFacts:
     """Parse one SQL file into the facts rules read.
 
@@ -51,7 +52,8 @@ def sql_file_facts(
         revision="",
         direction="upgrade",
         statements=tuple(statements),
-        target_version=target_version,
+        target_version=(settings or Settings()).target_version,
+        settings=(settings or Settings()).facts_settings(),
         measured=False,
     )
 

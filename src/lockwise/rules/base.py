@@ -206,7 +206,8 @@ class Rule:
         check: Reads one revision's facts and yields hits.
         bad: Examples the rule must flag.
         good: Examples the rule must leave alone.
-        aliases: Equivalent checks elsewhere: {"squawk": ..., "strong_migrations": ...}.
+        aliases: Equivalent checks elsewhere: {"squawk": ..., "strong_migrations": ...};
+            several checks of one tool are separated by ", ".
         versions: PostgreSQL version conditions, in words ("" when none).
         downgrades: False for rules that do not apply to downgrades: dropping in
             `downgrade()` what `upgrade()` created is the expected reverse.

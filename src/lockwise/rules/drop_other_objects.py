@@ -108,5 +108,11 @@ RULE = Rule(
             ),
         ),
     ),
+    # squawk has one rule per kind of object (ban-drop-schema, -view, -type...); an alias
+    # names one, and DROP DATABASE is the one in every squawk release.
+    aliases={
+        "squawk": "ban-drop-database, ban-drop-schema, ban-drop-view, ban-drop-function, "
+        "ban-drop-type, ban-drop-domain, ban-drop-sequence, ban-drop-extension"
+    },
     downgrades=False,
 )

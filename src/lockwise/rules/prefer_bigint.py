@@ -105,6 +105,6 @@ RULE = Rule(
         ),
     ),
     good=(Example(upgrade=_GOOD),),
-    aliases={"squawk": "prefer-bigint-over-int"},
+    aliases={"squawk": "prefer-bigint-over-int, prefer-bigint-over-smallint"},
     downgrades=False,
 )

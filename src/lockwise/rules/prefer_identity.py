@@ -15,13 +15,20 @@ _IDENTITY = (
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag serial-type columns in CREATE TABLE and ALTER TABLE ... ADD COLUMN."""
+    """Flag serial-type columns in CREATE TABLE and ALTER TABLE ... ADD COLUMN.
+
+    Not in a project whose `primary_key` setting names serial: that is its choice.
+    """
+    setting = str(facts.settings.get("primary_key", ""))
+    if "serial" in setting.lower():
+        return
+    because = f' (this project\'s setting: primary_key = "{setting}")' if setting else ""
     for statement, table, _, column, kind in column_definitions(facts):
         if kind in _SERIAL:
             yield Hit(
                 f"{table}.{column.colname} is {kind}: a column plus a separately owned "
                 "sequence and DEFAULT nextval(), where an identity column (sa.Identity()) "
-                "keeps the sequence part of the column",
+                f"keeps the sequence part of the column{because}",
                 statement.index,
             )
 

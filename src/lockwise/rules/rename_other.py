@@ -95,6 +95,6 @@ RULE = Rule(
             ),
         ),
     ),
-    aliases={"squawk": "renaming-object", "strong_migrations": "rename_schema"},
+    aliases={"squawk": "renaming-object, ban-set-schema", "strong_migrations": "rename_schema"},
     downgrades=False,
 )
