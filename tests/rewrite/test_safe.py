@@ -17,6 +17,15 @@ def upgrade() -> None:
         "users",
         sa.Column("token", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
     )
+    op.add_column(
+        "payments",
+        sa.Column(
+            "account_id",
+            sa.BigInteger(),  # the account charged
+            sa.ForeignKey("billing.accounts.id", ondelete="CASCADE"),
+            unique=True,
+        ),
+    )
 """
 
 
@@ -41,3 +50,29 @@ def test_a_volatile_default_becomes_column_default_backfill_and_not_null(tmp_pat
         'lockwise.ops.backfill("users", {"token": "gen_random_uuid()"})',
         'lockwise.ops.add_not_null("users", "token")',
     ]
+
+
+def test_a_new_column_with_a_foreign_key_and_unique_gets_both_added_safely(
+    tmp_path: Path,
+) -> None:
+    expected = [
+        "op.add_column(",
+        '    "payments",',
+        "    sa.Column(",
+        '        "account_id",',
+        "        sa.BigInteger(),  # the account charged",
+        "    ),",
+        ")",
+        "lockwise.ops.add_foreign_key(",
+        '    "payments_account_id_fkey",',
+        '    "payments",',
+        '    "accounts",',
+        '    ["account_id"],',
+        '    ["id"],',
+        '    ondelete="CASCADE",',
+        '    referent_schema="billing",',
+        ")",
+        'lockwise.ops.add_unique("payments_account_id_key", "payments", ["account_id"])',
+    ]
+    assert fix_at(tmp_path, "LW202", 12).splitlines() == expected
+    assert fix_at(tmp_path, "LW204", 12).splitlines() == expected

@@ -1,4 +1,4 @@
-"""LW502 speaks of the project's convention only when the project has set one."""
+"""LW501 and LW502 speak of the project's convention only where the project set one."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from lockwise.review.sqlfiles import sql_file_facts
+from lockwise.rules import prefer_bigint
 from lockwise.rules.prefer_identity import check
 
 SERIAL = "CREATE TABLE items (id bigserial PRIMARY KEY);\n"
@@ -30,3 +31,13 @@ def test_the_projects_setting_is_named(tmp_path: Path) -> None:
 
 def test_a_project_that_chose_serial_is_left_alone(tmp_path: Path) -> None:
     assert messages(tmp_path, {"primary_key": "bigserial"}) == []
+
+
+def test_a_uuid_key_is_flagged_unless_the_project_keys_on_uuid(tmp_path: Path) -> None:
+    sql = tmp_path / "items.sql"
+    sql.write_text("CREATE TABLE items (id uuid PRIMARY KEY);\n")
+    facts = sql_file_facts(sql)
+    [hit] = prefer_bigint.check(facts)
+    assert "convention" not in hit.message and "16 bytes" in hit.message
+    keyed_on_uuid = dataclasses.replace(facts, settings={"primary_key": "uuid"})
+    assert list(prefer_bigint.check(keyed_on_uuid)) == []

@@ -85,9 +85,13 @@ def _configured(config: Path) -> int | None:
 
 
 def _indented(part: str, pad: str) -> str:
-    """An argument's own later lines, moved to the new indentation."""
+    """An argument's own later lines, moved to the new indentation as a block: the least
+    indented keeps `pad`, the others keep their depth relative to it."""
     lines = part.split("\n")
-    return "\n".join([lines[0], *(pad + line.lstrip() for line in lines[1:])])
+    later = [line for line in lines[1:] if line.strip()]
+    least = min((len(line) - len(line.lstrip()) for line in later), default=0)
+    moved = [pad + line[least:] if line.strip() else "" for line in lines[1:]]
+    return "\n".join([lines[0], *moved])
 
 
 def execute(sql: str, indent: int = 0) -> str:

@@ -30,6 +30,30 @@ def column_source(source: str, nullable: bool) -> str:
     return _code(expression.with_changes(args=_commas(args, expression.args)))
 
 
+def without_constraints(source: str) -> str:
+    """The column's source without its `sa.ForeignKey(...)` arguments and `unique=`.
+
+    What is left adds the bare column; the constraints are added after it, safely.
+    """
+    try:
+        expression = cst.parse_expression(source)
+    except cst.ParserSyntaxError:
+        return source
+    if not isinstance(expression, cst.Call):
+        return source
+    args = [a for a in expression.args if not _foreign_key(a) and _keyword(a) != "unique"]
+    return _code(expression.with_changes(args=_commas(args, expression.args)))
+
+
+def _foreign_key(argument: cst.Arg) -> bool:
+    """`sa.ForeignKey(...)` or `ForeignKey(...)` as a positional argument."""
+    value = argument.value
+    if argument.keyword is not None or not isinstance(value, cst.Call):
+        return False
+    name = value.func.attr if isinstance(value.func, cst.Attribute) else value.func
+    return isinstance(name, cst.Name) and name.value == "ForeignKey"
+
+
 def _commas(args: list[cst.Arg], original: Sequence[cst.Arg]) -> list[cst.Arg]:
     """Each argument keeps its comma; a new last one takes the call's closing comma."""
     if not args or not original or args[-1] is original[-1]:
@@ -39,7 +63,15 @@ def _commas(args: list[cst.Arg], original: Sequence[cst.Arg]) -> list[cst.Arg]:
         cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
     )
     moved = [a if a in original[:-1] else a.with_changes(comma=between) for a in args[:-1]]
-    return [*moved, args[-1].with_changes(comma=original[-1].comma)]
+    own, closing = args[-1].comma, original[-1].comma
+    if isinstance(own, cst.Comma) and isinstance(closing, cst.Comma):
+        after, before_paren = own.whitespace_after, closing.whitespace_after
+        if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment:
+            # its own comment stays on its line; the closing parenthesis keeps its place
+            if isinstance(before_paren, cst.ParenthesizedWhitespace):
+                after = after.with_changes(last_line=before_paren.last_line)
+            return [*moved, args[-1].with_changes(comma=own.with_changes(whitespace_after=after))]
+    return [*moved, args[-1].with_changes(comma=closing)]
 
 
 def _separators(args: Sequence[cst.Arg]) -> list[cst.Comma]:

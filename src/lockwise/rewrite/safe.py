@@ -15,7 +15,7 @@ from pglast import ast
 from pglast.enums.parsenodes import AlterTableType, ReindexObjectType
 
 from lockwise.rewrite import code
-from lockwise.rewrite.columns import column_source, server_default_sql
+from lockwise.rewrite.columns import column_source, server_default_sql, without_constraints
 from lockwise.rewrite.subject import OPS_IMPORT, Fix, Subject, name_of, sql_of
 
 _CONCURRENT_KWARGS = ("postgresql_concurrently", "if_not_exists")
@@ -66,7 +66,7 @@ def foreign_key(subject: Subject) -> Fix | None:
         args = _named(call.args, call.value(1, "source_table"), call.value(3, "local_cols"), "fkey")
         helper = code.call("lockwise.ops.add_foreign_key", args, kwargs)
         return Fix(helper, applies=True, imports=(OPS_IMPORT,))
-    return _not_valid_then_validate(subject)
+    return inline_constraints(subject) or _not_valid_then_validate(subject)
 
 
 def check_constraint(subject: Subject) -> Fix | None:
@@ -77,6 +77,41 @@ def check_constraint(subject: Subject) -> Fix | None:
         helper = code.call("lockwise.ops.add_check", call.args[:3], kwargs)
         return Fix(helper, applies=True, imports=(OPS_IMPORT,))
     return _not_valid_then_validate(subject)
+
+
+def inline_constraints(subject: Subject) -> Fix | None:
+    """add_column with `sa.ForeignKey(...)` or `unique=True` → the bare column, then each
+    constraint by its helper (NOT VALID + VALIDATE; a unique index built concurrently).
+
+    Every constraint of the column is rewritten at once, whichever finding asked: the
+    column's call is replaced whole. Unnamed ones get the names PostgreSQL gives them.
+    """
+    call = subject.called("add_column")
+    operation = call.operation if call is not None else None
+    if call is None or not isinstance(operation, ops.AddColumnOp) or len(call.args) < 2:
+        return None
+    column, table = operation.column, operation.table_name
+    if not column.foreign_keys and not column.unique:
+        return None
+    schema = {"schema": code.q(operation.schema)} if operation.schema else {}
+    bare = [call.args[0], without_constraints(call.args[1]), *call.args[2:]]
+    lines = [code.call("op.add_column", bare, call.kwargs)]
+    for key in sorted(column.foreign_keys, key=lambda key: key.target_fullname):
+        referent, _, remote = key.target_fullname.rpartition(".")
+        referent_schema, _, referent_table = referent.rpartition(".")
+        options = {k: code.q(v) for k in ("ondelete", "onupdate") if (v := getattr(key, k))}
+        if operation.schema:
+            options["source_schema"] = code.q(operation.schema)
+        if referent_schema:
+            options["referent_schema"] = code.q(referent_schema)
+        name = str(key.name or f"{table}_{column.name}_fkey"[:63])
+        names = [code.names([column.name]), code.names([remote])]
+        args = [code.q(name), call.args[0], code.q(referent_table), *names]
+        lines.append(code.call("lockwise.ops.add_foreign_key", args, options))
+    if column.unique:
+        args = [code.q(f"{table}_{column.name}_key"[:63]), call.args[0], code.names([column.name])]
+        lines.append(code.call("lockwise.ops.add_unique", args, schema))
+    return Fix("\n".join(lines), applies=True, imports=(OPS_IMPORT,))
 
 
 def _named(args: tuple[str, ...], table: Any, columns: Any, suffix: str) -> tuple[str, ...]:
@@ -118,6 +153,8 @@ def unique_constraint(subject: Subject) -> Fix | None:
         args = _named(call.args[:3], call.value(1, "table_name"), call.value(2, "columns"), "key")
         helper = code.call("lockwise.ops.add_unique", args, kwargs)
         return Fix(helper, applies=True, imports=(OPS_IMPORT,))
+    if (inline := inline_constraints(subject)) is not None:
+        return inline
     node = subject.node()
     constraint = _added_constraint(node)
     if constraint is None or not constraint.conname or not constraint.keys:

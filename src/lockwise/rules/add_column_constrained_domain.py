@@ -8,6 +8,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
+from lockwise.rules._volatility import volatile_calls
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, relation_name
 
 SERIALS = {"smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"}
@@ -38,19 +39,12 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
 
 
 def _other_cause(column: Any) -> bool:
-    """The column rewrites for a reason other rules report: serial, identity, generated, f()."""
+    """The column rewrites for a reason other rules report: serial, identity, generated, or
+    a volatile default (LW101); `now()` and other stable calls are not one."""
     for c in column.constraints or ():
-        if c.contype in _FILLED or (c.contype == _DEFAULT and _calls(c.raw_expr)):
+        if c.contype in _FILLED or (c.contype == _DEFAULT and volatile_calls(c.raw_expr)):
             return True
     return column.typeName.names[-1].sval in SERIALS
-
-
-def _calls(node: Any) -> bool:  # does the expression call a function?
-    if isinstance(node, ast.FuncCall):
-        return True
-    if isinstance(node, ast.Node):
-        node = tuple(getattr(node, member) for member in node)
-    return isinstance(node, tuple) and any(_calls(child) for child in node)
 
 
 def _constrained_domains(facts: RevisionFacts, before: int) -> set[str]:
@@ -88,7 +82,17 @@ RULE = Rule(
     fix=_SAFE
     + "\n# VALIDATE CONSTRAINT in a later revision: it scans under SHARE UPDATE EXCLUSIVE",
     check=check,
-    bad=(Example(setup=_SETUP, upgrade=f'op.add_column("orders", sa.Column("price", {_DOMAIN}))'),),
+    bad=(
+        Example(setup=_SETUP, upgrade=f'op.add_column("orders", sa.Column("price", {_DOMAIN}))'),
+        Example(  # a stable default does not rewrite; the domain's CHECK does
+            setup=f"{_SETUP}; CREATE DOMAIN past_2000 AS timestamptz CHECK (VALUE > '2000-01-01')",
+            upgrade=(
+                'op.add_column("orders", sa.Column("paid_at", sa.dialects.postgresql.DOMAIN('
+                '"past_2000", sa.DateTime(timezone=True), create_type=False),'
+                ' server_default=sa.text("now()")))'
+            ),
+        ),
+    ),
     good=(
         Example(setup=_SETUP, upgrade=_SAFE),
         Example(

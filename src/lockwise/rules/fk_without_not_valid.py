@@ -142,7 +142,16 @@ RULE = Rule(
         '    op.execute("ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_customer")'
     ),
     check=check,
-    bad=(Example(setup=_SETUP, upgrade=f"{_FK})"),),
+    bad=(
+        Example(setup=_SETUP, upgrade=f"{_FK})"),
+        Example(  # autogenerate's new column with a ForeignKey: ADD COLUMN, then ADD FOREIGN KEY
+            setup=_SETUP,
+            upgrade=(
+                'op.add_column("orders", sa.Column("buyer_id", sa.BigInteger(),'
+                ' sa.ForeignKey("customers.id"), nullable=True))'
+            ),
+        ),
+    ),
     good=(
         Example(setup=_SETUP, upgrade=f"{_FK}, postgresql_not_valid=True)"),
         Example(

@@ -25,14 +25,21 @@ _GOOD = (
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag narrow integer keys and uuid primary keys in CREATE TABLE and ADD COLUMN."""
+    """Flag narrow integer keys and uuid primary keys in CREATE TABLE and ADD COLUMN.
+
+    Not a uuid primary key in a project whose `primary_key` setting names uuid.
+    """
+    uuid_keys = "uuid" in str(facts.settings.get("primary_key", "")).lower()
     for statement in facts.statements:
         node = statement.node
         if not isinstance(node, ast.CreateStmt | ast.AlterTableStmt) or node.relation is None:
             continue
         table, keys = relation_name(node.relation), _keys(node)
         for name, column in _columns(node):
-            if problem := _problem(keys.get(name), _type(column)):
+            kind = keys.get(name)
+            if uuid_keys and kind == "primary key" and _type(column) == "uuid":
+                continue
+            if problem := _problem(kind, _type(column)):
                 yield Hit(f"{table}.{name} {problem}", statement.index)
 
 
@@ -44,7 +51,11 @@ def _problem(kind: str | None, type_: str) -> str:
             "rewrites the table and its indexes under ACCESS EXCLUSIVE"
         )
     if kind == "primary key" and type_ == "uuid":
-        return "is a uuid primary key: the project's convention is a bigint identity key"
+        return (
+            "is a uuid primary key: 16 bytes in its index and in every foreign key to it, "
+            "and random values spread inserts over the whole index, where a bigint identity "
+            "key takes 8 and appends"
+        )
     return ""
 
 
@@ -88,9 +99,9 @@ RULE = Rule(
         "integer keys stop at 2,147,483,647 and smallint at 32,767; past that every insert "
         "fails. Widening the key then means ALTER COLUMN TYPE bigint on the table and on "
         "every table referencing it, each a full rewrite with its indexes under ACCESS "
-        "EXCLUSIVE, for a saving of 4 bytes a row. The project's convention (the example "
-        "backend's) is bigint identity primary keys, never int and never uuid: uuid keys are "
-        "twice as wide and, being random, spread inserts over the whole index."
+        "EXCLUSIVE, for a saving of 4 bytes a row. uuid primary keys are twice as wide as "
+        "bigint and, being random, spread inserts over the whole index; a project that keys "
+        'on uuid on purpose says so with `primary_key = "uuid"` in `[tool.lockwise]`.'
     ),  # https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-INT
     fix=_GOOD,
     check=check,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pglast import ast
 from pglast.enums import AlterTableType
+from pglast.stream import RawStream
 
 from lockwise.rules._type_changes import TypeChange, type_changes
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
@@ -30,7 +31,8 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
             indexes = ["its indexes on the column"] if _reindexes(judged[statement.index]) else []
         if indexes:
             yield Hit(
-                f"ALTER COLUMN {changes[0].name} TYPE keeps the rows of {table} but rebuilds "
+                f"ALTER COLUMN {changes[0].name} TYPE {RawStream()(changes[0].def_.typeName)} "
+                f"keeps the rows of {table} but rebuilds "
                 f"{', '.join(indexes)} under ACCESS EXCLUSIVE: reads and writes wait for the "
                 "whole index build",
                 statement.index,

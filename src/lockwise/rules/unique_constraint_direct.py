@@ -91,6 +91,10 @@ RULE = Rule(
             setup=_SETUP,
             upgrade='op.create_unique_constraint("uq_orders_number", "orders", ["number"])',
         ),
+        Example(  # autogenerate's new column with unique=True: ADD COLUMN, then ADD UNIQUE
+            setup=_SETUP,
+            upgrade='op.add_column("orders", sa.Column("code", sa.Text(), unique=True))',
+        ),
     ),
     good=(
         Example(setup=_SETUP, upgrade=_SAFE),
