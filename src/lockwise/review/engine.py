@@ -15,6 +15,7 @@ from lockwise.review.facts import revision_facts
 from lockwise.review.findings import Finding, TableSize
 from lockwise.revision_files import functions
 from lockwise.rewrite import Subject, fix_for
+from lockwise.rewrite.as_sql import as_sql
 from lockwise.rules import BY_ID, RULES
 from lockwise.rules.base import (
     SEVERITIES,
@@ -101,6 +102,8 @@ def _run(
         table = _table(rule, statement)
         sql = captured.sql if captured else None
         fix = fix_for(Subject.of(rule.id, path, line, sql, table, settings))
+        # a plain .sql file (no revision file): the fix as SQL, which --fix does not write
+        fix_text = fix.text() if path else as_sql(fix.text(), settings.target_version)
         yield Finding(
             rule=rule.id,
             name=rule.name,
@@ -111,12 +114,12 @@ def _run(
             line=line,
             sql=sql,
             message=hit.message,
-            fix=fix.text(),
+            fix=fix_text,
             lock=rule.lock,
             aliases=tuple(sorted(rule.aliases.items())),
             measured=facts.measured,
             table=table,
-            fixable=fix.applies,
+            fixable=fix.applies and path is not None,
         )
 
 

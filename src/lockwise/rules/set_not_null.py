@@ -6,16 +6,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from pglast import ast
-from pglast.enums import AlterTableType, ConstrType
+from pglast.enums import AlterTableType, ConstrType, NullTestType
 
 from lockwise.rules.base import Example, Hit, RevisionFacts, Rule, StatementFacts, relation_name
 
 
 def check(facts: RevisionFacts) -> Iterator[Hit]:
-    """Flag SET NOT NULL measured scanning a table that existed before."""
+    """Flag SET NOT NULL measured scanning a table that existed before.
+
+    Unmeasured (plain SQL): unless an earlier statement proved the column has no NULLs
+    with a valid CHECK (col IS NOT NULL), which PostgreSQL 12+ uses instead of scanning.
+    """
+    proven = {} if facts.measured else _proven(facts)
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
-        columns = list(_made_not_null(node))
+        made = _made_not_null(node)
+        columns = [c for c in made if proven.get((table, c), statement.index) >= statement.index]
         if columns and facts.existed_before(statement, table) and _scans(facts, statement, table):
             yield Hit(
                 f"Making {table}.{columns[0]} NOT NULL scans every row of {table} under ACCESS "
@@ -33,6 +39,43 @@ def _made_not_null(node: Any) -> Iterator[str]:
             added: Any = cmd.def_
             if added.contype == ConstrType.CONSTR_NOTNULL and not added.skip_validation:
                 yield from (str(key.sval) for key in added.keys or ())
+
+
+def _proven(facts: RevisionFacts) -> dict[tuple[str, str], int]:
+    """(table, column) with the statement from which a valid CHECK (column IS NOT NULL)
+    of the file holds: added without NOT VALID, or validated."""
+    checks: dict[tuple[str, str], tuple[str, str]] = {}  # (table, constraint) -> column
+    valid: dict[tuple[str, str], int] = {}  # (table, column) -> from which statement on
+    for statement, node in facts.of_type(ast.AlterTableStmt):
+        table = relation_name(node.relation)
+        for cmd in node.cmds or ():
+            column = (
+                _not_null_check(cmd.def_)
+                if cmd.subtype == AlterTableType.AT_AddConstraint
+                else None
+            )
+            if column is not None:
+                checks[(table, str(cmd.def_.conname))] = (table, column)
+                if not cmd.def_.skip_validation:
+                    valid.setdefault((table, column), statement.index)
+            elif (
+                cmd.subtype == AlterTableType.AT_ValidateConstraint
+                and (table, str(cmd.name)) in checks
+            ):
+                valid.setdefault(checks[(table, str(cmd.name))], statement.index)
+    return valid
+
+
+def _not_null_check(constraint: Any) -> str | None:
+    """The column of `CHECK (column IS NOT NULL)`, or None."""
+    if not isinstance(constraint, ast.Constraint) or constraint.contype != ConstrType.CONSTR_CHECK:
+        return None
+    test = constraint.raw_expr
+    if not isinstance(test, ast.NullTest) or test.nulltesttype != NullTestType.IS_NOT_NULL:
+        return None
+    fields = test.arg.fields if isinstance(test.arg, ast.ColumnRef) else None
+    field = fields[-1] if fields else None
+    return str(field.sval) if isinstance(field, ast.String) else None
 
 
 def _scans(facts: RevisionFacts, statement: StatementFacts, table: str) -> bool:

@@ -1,0 +1,58 @@
+"""Findings in plain .sql files get their fix as SQL, and --fix does not claim them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lockwise import commands
+from lockwise.rewrite.as_sql import AS_ALEMBIC, OUTSIDE, as_sql
+
+CHANGE = (
+    "CREATE INDEX ix_orders_total ON orders (total);\n"
+    "ALTER TABLE orders ADD CONSTRAINT uq_number UNIQUE (number);\n"
+    "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n"
+)
+
+
+def fixes(tmp_path: Path, target_version: int = 15) -> dict[str, str]:
+    sql = tmp_path / "change.sql"
+    sql.write_text(CHANGE)
+    report = commands.review_sql([sql], target_version)
+    assert not any(finding.fixable for finding in report.findings)
+    return {f.rule: f.fix for f in report.findings if f.rule in ("LW207", "LW204", "LW106")}
+
+
+def test_each_fix_of_a_sql_file_is_sql(tmp_path: Path) -> None:
+    assert fixes(tmp_path) == {
+        "LW207": (
+            f"{OUTSIDE}\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_total ON orders (total);"
+        ),
+        "LW204": (
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_number ON orders (number);\n"
+            "ALTER TABLE orders ADD CONSTRAINT uq_number UNIQUE USING INDEX uq_number;"
+        ),
+        "LW106": (
+            "ALTER TABLE orders ADD CONSTRAINT orders_note_not_null CHECK (note IS NOT NULL)"
+            " NOT VALID;\n"
+            "ALTER TABLE orders VALIDATE CONSTRAINT orders_note_not_null;\n"
+            "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n"
+            "ALTER TABLE orders DROP CONSTRAINT orders_note_not_null;"
+        ),
+    }
+
+
+def test_on_postgresql_18_not_null_is_added_not_valid(tmp_path: Path) -> None:
+    assert fixes(tmp_path, 18)["LW106"] == (
+        "ALTER TABLE orders ADD CONSTRAINT orders_note_not_null NOT NULL note NOT VALID;\n"
+        "ALTER TABLE orders VALIDATE CONSTRAINT orders_note_not_null;"
+    )
+
+
+def test_set_local_becomes_set_which_holds_for_the_whole_file() -> None:
+    code = "op.execute(\"SET LOCAL lock_timeout = '2s'\")  # fail fast, do not queue"
+    assert as_sql(code) == "SET lock_timeout = '2s';  -- fail fast, do not queue"
+
+
+def test_code_with_no_sql_form_says_it_is_alembic_code() -> None:
+    code = 'lockwise.ops.backfill("orders", {"token": "gen_random_uuid()"})'
+    assert as_sql(code) == f"{AS_ALEMBIC}\n{code}"
