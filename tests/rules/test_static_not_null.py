@@ -22,3 +22,14 @@ def test_only_set_not_null_without_a_valid_check_is_flagged(tmp_path: Path) -> N
     sql.write_text(PROVED)
     lines = [f.line for f in commands.review_sql([sql]).findings if f.rule == "LW106"]
     assert lines == [2, 5]
+
+
+def test_a_dropped_check_proves_nothing_any_more(tmp_path: Path) -> None:
+    sql = tmp_path / "change.sql"
+    sql.write_text(
+        "ALTER TABLE orders ADD CONSTRAINT ck_note CHECK (note IS NOT NULL);\n"
+        "ALTER TABLE orders DROP CONSTRAINT ck_note;\n"
+        "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n"
+    )
+    lines = [f.line for f in commands.review_sql([sql]).findings if f.rule == "LW106"]
+    assert lines == [3]

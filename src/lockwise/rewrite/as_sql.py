@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from collections.abc import Iterator
+
+from pglast.keywords import RESERVED_KEYWORDS
 
 OUTSIDE = "-- outside BEGIN ... COMMIT (psql runs each statement in its own transaction):"
 AS_ALEMBIC = "-- as an Alembic migration writes it (no SQL form here):"
@@ -24,59 +27,84 @@ def as_sql(code: str, target_version: int = 15) -> str:
     try:
         tree = ast.parse(code)
         comments = _comments(code)
-        lines = list(_statements(tree.body, comments, target_version))
+        placed = list(_statements(tree.body, comments, target_version))
     except (SyntaxError, tokenize.TokenError, _NotSql):
         return "\n".join([AS_ALEMBIC, code])
-    return "\n".join(lines or [f"-- {comment}" for comment in comments.values()])
+    source = code.splitlines()
+    alone = [(n, f"-- {c}") for n, c in comments.items() if source[n - 1].lstrip().startswith("#")]
+    lines = [text for _, text in sorted(placed + alone, key=lambda item: item[0])]
+    return "\n".join(text for i, text in enumerate(lines) if i == 0 or text != lines[i - 1])
 
 
 class _NotSql(Exception):
     """A statement of the fix has no SQL form here."""
 
 
-def _statements(body: list[ast.stmt], comments: dict[int, str], version: int) -> Iterator[str]:
+def _statements(
+    body: list[ast.stmt], comments: dict[int, str], version: int
+) -> Iterator[tuple[int, str]]:
+    """Each statement's SQL lines, with the line of the code they come from."""
     for node in body:
         if isinstance(node, ast.With) and "autocommit_block" in ast.unparse(node.items[0]):
-            yield OUTSIDE
+            yield node.lineno, OUTSIDE
             yield from _statements(node.body, comments, version)
             continue
         call = node.value if isinstance(node, ast.Expr) else None
         if not isinstance(call, ast.Call):
             raise _NotSql
         for sql in _sql_of(ast.unparse(call.func), _literals(call), version):
-            comment = comments.get(node.lineno, "")
-            yield f"{sql};" + (f"  -- {comment}" if comment else "")
+            comment = comments.get(node.lineno, "") if sql != OUTSIDE else ""
+            ending = "" if sql == OUTSIDE else ";"
+            yield node.lineno, f"{sql}{ending}" + (f"  -- {comment}" if comment else "")
 
 
 def _sql_of(function: str, args: list[object], version: int) -> list[str]:
     if function == "op.execute" and len(args) == 1 and isinstance(args[0], str):
-        sql = args[0]
-        return [sql.replace("SET LOCAL ", "SET ", 1) if sql.startswith("SET LOCAL ") else sql]
+        sql = args[0].strip().rstrip(";")
+        local = re.match(r"(?i)set\s+local\s+", sql)
+        return [f"SET {sql[local.end() :]}" if local else sql]
     if function == "lockwise.ops.add_not_null" and _texts(args, 2):
-        table, column = str(args[0]), str(args[1])
+        table, column = _ident(str(args[0])), _ident(str(args[1]))
+        name = _ident(f"{str(args[0]).rpartition('.')[2]}_{args[1]}_not_null")
         if version >= 18:
-            name = f"{table}_{column}_not_null"
             return [
+                OUTSIDE,
                 f"ALTER TABLE {table} ADD CONSTRAINT {name} NOT NULL {column} NOT VALID",
                 f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}",
             ]
-        check = f"{table}_{column}_not_null"
         return [
-            f"ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID",
-            f"ALTER TABLE {table} VALIDATE CONSTRAINT {check}",
+            OUTSIDE,
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} IS NOT NULL) NOT VALID",
+            f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}",
             f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL",
-            f"ALTER TABLE {table} DROP CONSTRAINT {check}",
+            f"ALTER TABLE {table} DROP CONSTRAINT {name}",
         ]
-    if function == "lockwise.ops.add_unique" and _texts(args[:2], 2) and len(args) == 3:
-        name, table, columns = str(args[0]), str(args[1]), args[2]
+    if function == "lockwise.ops.add_unique" and _texts(args, 2) and len(args) == 3:
+        name, table, columns = _ident(str(args[0])), _ident(str(args[1])), args[2]
         if not isinstance(columns, list):
             raise _NotSql
-        keys = ", ".join(str(column) for column in columns)
+        keys = ", ".join(_ident(str(column)) for column in columns)
         return [
+            OUTSIDE,
             f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({keys})",
             f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}",
         ]
     raise _NotSql
+
+
+def _ident(name: str) -> str:
+    """A name as SQL writes it: each dotted part quoted where PostgreSQL needs it."""
+    return ".".join(
+        part if _PLAIN.fullmatch(part) and part not in RESERVED_KEYWORDS else quote(part)
+        for part in name.split(".")
+    )
+
+
+_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def quote(part: str) -> str:
+    return '"' + part.replace('"', '""') + '"'
 
 
 def _texts(args: list[object], count: int) -> bool:

@@ -107,3 +107,21 @@ def autocommit(*statements: str) -> str:
 def comment(text: str) -> str:
     """A comment line per line of `text`."""
     return "\n".join(f"# {line}" if line else "#" for line in text.splitlines())
+
+
+def postgres_name(table: str, columns: Sequence[str], label: str) -> str:
+    """The name PostgreSQL gives an unnamed constraint (`orders_user_id_fkey`).
+
+    As its `makeObjectName` does: the longer of the table and the columns part is cut
+    first, a character at a time, until the whole fits 63 bytes with the label kept.
+    """
+    first, second = table.rpartition(".")[2], "_".join(columns)
+    room = 63 - len(label) - 1 - (1 if second else 0)
+    keep_first, keep_second = len(first), len(second)
+    while keep_first + keep_second > room:
+        if keep_first > keep_second:
+            keep_first -= 1
+        else:
+            keep_second -= 1
+    parts = [first[:keep_first], second[:keep_second]] if second else [first[:keep_first]]
+    return "_".join([*parts, label])

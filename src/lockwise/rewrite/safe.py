@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic.operations import ops
 from pglast import ast
-from pglast.enums.parsenodes import AlterTableType, ReindexObjectType
+from pglast.enums.parsenodes import AlterTableType, ConstrType, ReindexObjectType
 
 from lockwise.rewrite import code
 from lockwise.rewrite.columns import column_source, server_default_sql, without_constraints
@@ -94,6 +94,10 @@ def inline_constraints(subject: Subject) -> Fix | None:
     if not column.foreign_keys and not column.unique:
         return None
     schema = {"schema": code.q(operation.schema)} if operation.schema else {}
+    # the statement this finding is about names its constraint as the project's naming
+    # convention made it; the column's other constraint gets PostgreSQL's own name
+    stated = _added_constraint(subject.node())
+    given = {stated.contype: str(stated.conname)} if stated and stated.conname else {}
     bare = [call.args[0], without_constraints(call.args[1]), *call.args[2:]]
     lines = [code.call("op.add_column", bare, call.kwargs)]
     for key in sorted(column.foreign_keys, key=lambda key: key.target_fullname):
@@ -104,12 +108,18 @@ def inline_constraints(subject: Subject) -> Fix | None:
             options["source_schema"] = code.q(operation.schema)
         if referent_schema:
             options["referent_schema"] = code.q(referent_schema)
-        name = str(key.name or f"{table}_{column.name}_fkey"[:63])
+        fallback = given.get(ConstrType.CONSTR_FOREIGN) or code.postgres_name(
+            table, [column.name], "fkey"
+        )
+        name = str(key.name or fallback)
         names = [code.names([column.name]), code.names([remote])]
         args = [code.q(name), call.args[0], code.q(referent_table), *names]
         lines.append(code.call("lockwise.ops.add_foreign_key", args, options))
     if column.unique:
-        args = [code.q(f"{table}_{column.name}_key"[:63]), call.args[0], code.names([column.name])]
+        unique = given.get(ConstrType.CONSTR_UNIQUE) or code.postgres_name(
+            table, [column.name], "key"
+        )
+        args = [code.q(unique), call.args[0], code.names([column.name])]
         lines.append(code.call("lockwise.ops.add_unique", args, schema))
     return Fix("\n".join(lines), applies=True, imports=(OPS_IMPORT,))
 
@@ -122,7 +132,7 @@ def _named(args: tuple[str, ...], table: Any, columns: Any, suffix: str) -> tupl
         return args
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         return args
-    name = "_".join([table.rpartition(".")[2], *columns, suffix])[:63]
+    name = code.postgres_name(table, columns, suffix)
     return (code.q(name), *args[1:])
 
 
@@ -159,10 +169,16 @@ def unique_constraint(subject: Subject) -> Fix | None:
     constraint = _added_constraint(node)
     if constraint is None or not constraint.conname or not constraint.keys:
         return None
+    if any(getattr(constraint, option, None) for option in _UNIQUE_OPTIONS):
+        return None  # an index built alone would not carry them: no rewrite
     columns = code.names([str(key.sval) for key in constraint.keys])
     named = [code.q(constraint.conname), code.q(name_of(node.relation)), columns]
     helper = code.call("lockwise.ops.add_unique", named)
     return Fix(helper, applies=subject.executed(), imports=(OPS_IMPORT,))
+
+
+# Options of a UNIQUE constraint that ADD CONSTRAINT ... USING INDEX would lose.
+_UNIQUE_OPTIONS = ("nulls_not_distinct", "including", "options", "deferrable", "initdeferred")
 
 
 def not_null(subject: Subject) -> Fix | None:

@@ -70,6 +70,14 @@ def parsed_locks(node: object) -> list[Lock]:
                 take(command.def_.name, _ACCESS)
             if _foreign_key(command):  # the referenced table too, against deletes
                 take(command.def_.pktable, _SHARE_ROW)
+            for constraint in getattr(command.def_, "constraints", None) or ():  # ADD COLUMN
+                if constraint.contype == ConstrType.CONSTR_FOREIGN:
+                    take(constraint.pktable, _SHARE_ROW)
+    elif isinstance(node, ast.CreateStmt):  # the new table is nobody's yet; its parents are
+        for element in node.tableElts or ():
+            for constraint in getattr(element, "constraints", None) or (element,):
+                if getattr(constraint, "contype", None) == ConstrType.CONSTR_FOREIGN:
+                    take(constraint.pktable, _SHARE_ROW)
     elif isinstance(node, ast.IndexStmt):
         take(node.relation, _SHARE_UPDATE if node.concurrent else "ShareLock")
     elif isinstance(node, ast.CreateTrigStmt):

@@ -19,15 +19,15 @@ _FILLED = {ConstrType.CONSTR_DEFAULT, ConstrType.CONSTR_IDENTITY, ConstrType.CON
 def check(facts: RevisionFacts) -> Iterator[Hit]:
     """Flag ADD COLUMN ... NOT NULL without a default on a table that existed before.
 
-    Not after the same transaction emptied the table (TRUNCATE, or DELETE with no WHERE):
-    there are no rows to hold NULL then.
+    Not after the same transaction emptied the table (TRUNCATE, or DELETE with no WHERE)
+    and wrote nothing into it since: there are no rows to hold NULL then.
     """
     emptied: set[str] = set()  # by earlier statements of the current transaction
     for statement in facts.statements:
         node = statement.node
         if not statement.captured.transactional or isinstance(node, ast.TransactionStmt):
             emptied = set()
-        emptied |= _emptied(node)
+        emptied = (emptied | _emptied(node)) - _filled(node)
         if not isinstance(node, ast.AlterTableStmt) or node.relation is None:
             continue
         table = relation_name(node.relation)
@@ -43,6 +43,15 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
                 "and inserts from the running code, which does not send the column yet, fail too",
                 statement.index,
             )
+
+
+def _filled(node: object) -> set[str]:
+    """The table an INSERT, MERGE or COPY FROM writes rows into."""
+    if isinstance(node, ast.InsertStmt | ast.MergeStmt) and node.relation is not None:
+        return {relation_name(node.relation)}
+    if isinstance(node, ast.CopyStmt) and node.is_from and node.relation is not None:
+        return {relation_name(node.relation)}
+    return set()
 
 
 def _emptied(node: object) -> set[str]:

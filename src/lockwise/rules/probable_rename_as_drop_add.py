@@ -56,27 +56,40 @@ def _added(facts: RevisionFacts) -> dict[str, list[str]]:
 
 
 def _copied(facts: RevisionFacts) -> set[tuple[str, str]]:
-    """(table, column) pairs that an UPDATE in the revision fills: the data was moved."""
+    """(table, column) pairs that an UPDATE in the revision fills from other columns: the
+    data was moved (`SET amount = total`, not `SET amount = 0`)."""
     return {
         (relation_name(node.relation), str(target.name))
         for _, node in facts.of_type(ast.UpdateStmt)
         for target in node.targetList
+        if named_columns(target.val)
     }
 
 
 def _read(facts: RevisionFacts) -> dict[tuple[str, str], int]:
-    """(table, column) pairs a data statement reads, with the first statement that does."""
+    """(table, column) pairs whose values a data statement copies (reads into what it
+    writes: a SELECT list, an UPDATE's SET values), with the first statement that does."""
     read: dict[tuple[str, str], int] = {}
     for statement in facts.statements:
-        if isinstance(statement.node, _DATA):
-            columns = named_columns(statement.node)
-            for table in named_relations(statement.node):
-                for column in columns:
-                    read.setdefault((table, column), statement.index)
+        copied = named_columns(_copied_values(statement.node))
+        for table in named_relations(statement.node) if copied else ():
+            for column in copied:
+                read.setdefault((table, column), statement.index)
     return read
 
 
-_DATA = (ast.InsertStmt, ast.UpdateStmt, ast.MergeStmt, ast.CreateTableAsStmt, ast.SelectStmt)
+def _copied_values(node: object) -> object:
+    """The expressions whose values a statement writes somewhere, or None."""
+    if isinstance(node, ast.InsertStmt):
+        return getattr(node.selectStmt, "targetList", None)
+    if isinstance(node, ast.UpdateStmt):
+        return node.targetList
+    if isinstance(node, ast.CreateTableAsStmt):
+        return getattr(node.query, "targetList", None)
+    if isinstance(node, ast.SelectStmt) and node.intoClause is not None:
+        return node.targetList
+    return None
+
 
 RULE = Rule(
     id="LW307",

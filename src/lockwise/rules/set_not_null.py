@@ -17,17 +17,19 @@ def check(facts: RevisionFacts) -> Iterator[Hit]:
     Unmeasured (plain SQL): unless an earlier statement proved the column has no NULLs
     with a valid CHECK (col IS NOT NULL), which PostgreSQL 12+ uses instead of scanning.
     """
-    proven = {} if facts.measured else _proven(facts)
+    checks: dict[tuple[str, str], str] = {}  # (table, CHECK name) -> its column
+    proven: set[tuple[str, str]] = set()  # (table, column) with a valid CHECK in force
     for statement, node in facts.of_type(ast.AlterTableStmt):
         table = relation_name(node.relation)
         made = _made_not_null(node)
-        columns = [c for c in made if proven.get((table, c), statement.index) >= statement.index]
+        columns = [c for c in made if facts.measured or (table, c) not in proven]
         if columns and facts.existed_before(statement, table) and _scans(facts, statement, table):
             yield Hit(
                 f"Making {table}.{columns[0]} NOT NULL scans every row of {table} under ACCESS "
                 "EXCLUSIVE: reads and writes wait for the whole scan",
                 statement.index,
             )
+        _follow_checks(node, table, checks, proven)
 
 
 def _made_not_null(node: Any) -> Iterator[str]:
@@ -41,29 +43,24 @@ def _made_not_null(node: Any) -> Iterator[str]:
                 yield from (str(key.sval) for key in added.keys or ())
 
 
-def _proven(facts: RevisionFacts) -> dict[tuple[str, str], int]:
-    """(table, column) with the statement from which a valid CHECK (column IS NOT NULL)
-    of the file holds: added without NOT VALID, or validated."""
-    checks: dict[tuple[str, str], tuple[str, str]] = {}  # (table, constraint) -> column
-    valid: dict[tuple[str, str], int] = {}  # (table, column) -> from which statement on
-    for statement, node in facts.of_type(ast.AlterTableStmt):
-        table = relation_name(node.relation)
-        for cmd in node.cmds or ():
-            column = (
-                _not_null_check(cmd.def_)
-                if cmd.subtype == AlterTableType.AT_AddConstraint
-                else None
-            )
-            if column is not None:
-                checks[(table, str(cmd.def_.conname))] = (table, column)
-                if not cmd.def_.skip_validation:
-                    valid.setdefault((table, column), statement.index)
-            elif (
-                cmd.subtype == AlterTableType.AT_ValidateConstraint
-                and (table, str(cmd.name)) in checks
-            ):
-                valid.setdefault(checks[(table, str(cmd.name))], statement.index)
-    return valid
+def _follow_checks(
+    node: Any, table: str, checks: dict[tuple[str, str], str], proven: set[tuple[str, str]]
+) -> None:
+    """Update which columns a valid CHECK (column IS NOT NULL) proves after `node`: one
+    added without NOT VALID or validated proves it, until it is dropped."""
+    for cmd in node.cmds or ():
+        name = (table, str(getattr(cmd.def_, "conname", None) or cmd.name))
+        column = (
+            _not_null_check(cmd.def_) if cmd.subtype == AlterTableType.AT_AddConstraint else None
+        )
+        if column is not None:
+            checks[name] = column
+            if not cmd.def_.skip_validation:
+                proven.add((table, column))
+        elif cmd.subtype == AlterTableType.AT_ValidateConstraint and name in checks:
+            proven.add((table, checks[name]))
+        elif cmd.subtype == AlterTableType.AT_DropConstraint and name in checks:
+            proven.discard((table, checks.pop(name)))
 
 
 def _not_null_check(constraint: Any) -> str | None:
