@@ -8,6 +8,7 @@ are rewritten on their parse tree and deparsed by PostgreSQL's own deparser (pgl
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from alembic.operations import ops
@@ -15,10 +16,17 @@ from pglast import ast
 from pglast.enums.parsenodes import AlterTableType, ConstrType, ReindexObjectType
 
 from lockwise.rewrite import code
-from lockwise.rewrite.columns import column_source, server_default_sql, without_constraints
 from lockwise.rewrite.subject import OPS_IMPORT, Fix, Subject, name_of, sql_of
 
 _CONCURRENT_KWARGS = ("postgresql_concurrently", "if_not_exists")
+
+
+def _columns() -> ModuleType:
+    """`rewrite.columns`, imported when a fix edits a column: it loads LibCST (a third
+    of a second), which reviewing plain SQL files never needs."""
+    from lockwise.rewrite import columns
+
+    return columns
 
 
 def create_index(subject: Subject) -> Fix | None:
@@ -98,7 +106,7 @@ def inline_constraints(subject: Subject) -> Fix | None:
     # convention made it; the column's other constraint gets PostgreSQL's own name
     stated = _added_constraint(subject.node())
     given = {stated.contype: str(stated.conname)} if stated and stated.conname else {}
-    bare = [call.args[0], without_constraints(call.args[1]), *call.args[2:]]
+    bare = [call.args[0], _columns().without_constraints(call.args[1]), *call.args[2:]]
     lines = [code.call("op.add_column", bare, call.kwargs)]
     for key in sorted(column.foreign_keys, key=lambda key: key.target_fullname):
         referent, _, remote = key.target_fullname.rpartition(".")
@@ -225,12 +233,12 @@ def volatile_default(subject: Subject) -> Fix | None:
     operation = call.operation if call is not None else None
     if call is None or not isinstance(operation, ops.AddColumnOp) or len(call.args) < 2:
         return None
-    column, default = operation.column, server_default_sql(operation.column)
+    column, default = operation.column, _columns().server_default_sql(operation.column)
     if default is None:
         return None
     table, name = call.args[0], code.q(column.name)
     lines = [
-        code.call("op.add_column", [table, column_source(call.args[1], nullable=True)]),
+        code.call("op.add_column", [table, _columns().column_source(call.args[1], nullable=True)]),
         code.call(
             "op.alter_column", [table, name], {"server_default": f"sa.text({code.q(default)})"}
         ),
@@ -249,7 +257,7 @@ def not_null_column(subject: Subject) -> Fix | None:
         return None
     table, name = call.args[0], code.q(operation.column.name)
     lines = [
-        code.call("op.add_column", [table, column_source(call.args[1], nullable=True)]),
+        code.call("op.add_column", [table, _columns().column_source(call.args[1], nullable=True)]),
         code.comment(
             "once the code writes it for new rows, fill the old ones and make it NOT NULL\n"
             "(a later revision, or here if the value is known now):"
