@@ -7,9 +7,11 @@ safe form for a constraint added with its column yet.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
+from alembic.operations.ops import AddColumnOp
 
 from lockwise.database.server import Server
 from lockwise.review.examples import run_example
@@ -22,6 +24,8 @@ SETUP = (
     " CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);"
     " INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g"
 )
+# op.add_column(..., inline_references=True) writes REFERENCES into ADD COLUMN itself
+INLINE_REFERENCES = "inline_references" in inspect.signature(AddColumnOp.add_column).parameters
 BUYER = 'sa.Column("buyer_id", sa.BigInteger(), sa.ForeignKey("customers.id")'
 
 
@@ -62,7 +66,13 @@ def test_a_new_columns_unique_on_an_existing_table_is_flagged_by_its_name(
     "upgrade",
     [
         f'op.add_column("orders", {BUYER}))',
-        f'op.add_column("orders", {BUYER}, server_default="1"), inline_references=True)',
+        pytest.param(
+            f'op.add_column("orders", {BUYER}, server_default="1"), inline_references=True)',
+            marks=pytest.mark.skipif(
+                not INLINE_REFERENCES,
+                reason="this Alembic has no inline_references (1.16.0 has not)",
+            ),
+        ),
         'op.execute("ALTER TABLE orders ADD COLUMN buyer_id bigint DEFAULT 1'
         ' REFERENCES customers (id)")',
     ],
