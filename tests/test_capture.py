@@ -10,8 +10,8 @@ import pytest
 from lockwise.capture import Capture, Lock, Statement, capture
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.database.server import Server
+from lockwise.migrate.steps import run_step
 from lockwise.project import Project, load_project
-from lockwise.testing.runner import run_step
 
 PROJECT = Path(__file__).parent / "projects" / "capture_facts"
 

@@ -19,9 +19,9 @@ from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import open_server
 from lockwise.errors import BadInput
 from lockwise.invocation import Invocation
+from lockwise.migrate.baseline import fresh_database
+from lockwise.migrate.steps import driver_url, probe, shared_connection, upgrade_in_one_run
 from lockwise.project import load_project
-from lockwise.testing.baseline import fresh_database
-from lockwise.testing.runner import driver_url, probe, shared_connection, upgrade_in_one_run
 
 GENERIC = frozenset(
     {"update", "updates", "change", "changes", "fix", "fixes", "wip", "migration", "new", "tmp"}

@@ -25,30 +25,9 @@ if TYPE_CHECKING:
     from lockwise.config import Settings
     from lockwise.invocation import Invocation
     from lockwise.review.findings import FailOn, ReviewReport
-    from lockwise.rewrite.files import FileFix
-    from lockwise.testing.cycle import Progress, StepResult
-    from lockwise.testing.drift import Drift
-
-
-@dataclass(frozen=True)
-class TestReport:
-    """What `lockwise test` found."""
-
-    __test__ = False  # not a pytest test class, despite its name
-
-    project: str
-    postgres: str
-    heads: tuple[str, ...]
-    steps: tuple[StepResult, ...]
-    drift: Drift | None
-    seconds: float
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """True when every revision passed and the models match the schema at head."""
-        drift_ok = self.drift is not None and self.drift.ok
-        return drift_ok and all(step.ok for step in self.steps)
+    from lockwise.review.fix_files import FileFix
+    from lockwise.testing.cycle import Progress
+    from lockwise.testing.report import TestReport
 
 
 def test(
@@ -68,6 +47,7 @@ def test(
     from lockwise.project import load_project
     from lockwise.testing.cycle import run_cycle
     from lockwise.testing.drift import compare_models
+    from lockwise.testing.report import TestReport
 
     started = time.perf_counter()
     with in_project_folder(project_path, invocation) as path:
@@ -153,7 +133,7 @@ def fix(
     """The revision files as the fixable findings of `report` rewrite them (not written)."""
     from lockwise.config import project_settings
     from lockwise.project import load_project
-    from lockwise.rewrite.files import fixes
+    from lockwise.review.fix_files import fixes
 
     with in_project_folder(project_path, invocation) as path:
         settings, invocation = project_settings(path, invocation)

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from lockwise.commands import CheckReport, TestReport
+from lockwise.commands import CheckReport
 from lockwise.database.server import Server
 from lockwise.report import check_text
 from lockwise.review.findings import ReviewReport
 from lockwise.testing.cycle import StepResult
 from lockwise.testing.drift import Drift
+from lockwise.testing.report import TestReport
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 PROJECTS = Path(__file__).parents[1] / "projects"

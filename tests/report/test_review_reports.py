@@ -14,6 +14,8 @@ from pathlib import Path
 from rich.console import Console
 
 from lockwise.capture.facts import Lock, Statement
+from lockwise.database.stats import TableSize
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.report import (
     lock_words,
     review_github,
@@ -23,9 +25,8 @@ from lockwise.report import (
     review_text,
 )
 from lockwise.report.paths import Paths, repository_root
-from lockwise.review.findings import Finding, NotReviewed, ReviewReport, TableSize
+from lockwise.review.findings import Finding, NotReviewed, ReviewReport
 from lockwise.rules.base import Severity
-from lockwise.testing.runner import MigrationFailure
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 FILE = "migrations/versions/a1b2c3_index_orders.py"

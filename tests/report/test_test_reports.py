@@ -11,11 +11,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from lockwise.commands import TestReport
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.report import test_json, test_text
 from lockwise.testing.cycle import StepResult
 from lockwise.testing.drift import Drift
-from lockwise.testing.runner import MigrationFailure
+from lockwise.testing.report import TestReport
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

@@ -27,13 +27,13 @@ from lockwise.capture.facts import Capture, Lock, Recorded, Statement
 from lockwise.capture.measure import Facts, measure
 from lockwise.capture.record import record
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
-from lockwise.project import Project, Revision
-from lockwise.testing.runner import (
+from lockwise.migrate.steps import (
     Direction,
     MigrationFailure,
     probe,
     shared_connection,
 )
+from lockwise.project import Project, Revision
 
 __all__ = [
     "Capture",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lockwise.testing.runner import Direction, MigrationFailure
+from lockwise.migrate.steps import Direction, MigrationFailure
 
 
 @dataclass(frozen=True)

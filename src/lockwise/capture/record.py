@@ -19,13 +19,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from lockwise.capture.facts import Recorded
 from lockwise.database.scratch import ScratchDatabase
-from lockwise.project import Project, Revision
-from lockwise.testing.runner import (
+from lockwise.migrate.steps import (
     Direction,
     MigrationFailure,
     StepFailed,
     run_step,
 )
+from lockwise.project import Project, Revision
 
 
 @contextmanager

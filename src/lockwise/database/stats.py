@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lockwise.database.server import open_server
-from lockwise.review.findings import TableSize
+
+
+@dataclass(frozen=True)
+class TableSize:
+    """A table's size in production, read from `pg_class` by `--stats-from`."""
+
+    rows: int
+    bytes: int
+
 
 _SIZES = """
 SELECT CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname,

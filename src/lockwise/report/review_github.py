@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.report.paths import AS_GIVEN, Paths
 from lockwise.review.findings import Finding, NotReviewed, ReviewReport
-from lockwise.testing.runner import MigrationFailure
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 _ORDER = ("error", "warning", "notice")

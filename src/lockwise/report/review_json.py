@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from lockwise.capture.facts import Statement
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.review.findings import Finding, ReviewReport
-from lockwise.testing.runner import MigrationFailure
 
 VERSION = 1
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.report.lock_words import held
 from lockwise.report.review_text import location, not_reviewed_line, production, summary
 from lockwise.review.findings import Finding, ReviewReport
-from lockwise.testing.runner import MigrationFailure
 
 _ICON = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
 

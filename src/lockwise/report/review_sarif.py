@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import quote
 
 import lockwise
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.report.paths import AS_GIVEN, Paths
 from lockwise.review.findings import Finding, ReviewReport
 from lockwise.rules import RULES, Rule
-from lockwise.testing.runner import MigrationFailure
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # Assumed: the project has no published home page yet; change when it has one.

@@ -10,9 +10,9 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.report.lock_words import held
 from lockwise.review.findings import Finding, ReviewReport
-from lockwise.testing.runner import MigrationFailure
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 SQL_WIDTH = 100  # a statement is shown to this many characters (JSON keeps it whole)

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from lockwise.commands import TestReport
+from lockwise.testing.report import TestReport
 
 VERSION = 1
 

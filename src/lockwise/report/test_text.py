@@ -6,9 +6,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from lockwise.commands import TestReport
 from lockwise.testing.cycle import StepResult
 from lockwise.testing.drift import Drift
+from lockwise.testing.report import TestReport
 
 _STYLE = {"ok": "green", "irreversible": "yellow", "skipped": "dim"}
 

@@ -10,9 +10,10 @@ from typing import Any
 from lockwise import interrupts
 from lockwise.capture.facts import Capture
 from lockwise.config import Settings
+from lockwise.database.stats import TableSize
 from lockwise.project import Revision
 from lockwise.review.facts import revision_facts
-from lockwise.review.findings import Finding, TableSize
+from lockwise.review.findings import Finding
 from lockwise.revision_files import functions
 from lockwise.rewrite import Subject, fix_for
 from lockwise.rewrite.as_sql import as_sql

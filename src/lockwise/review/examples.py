@@ -14,10 +14,10 @@ from pathlib import Path
 from lockwise.capture import capture
 from lockwise.database.scratch import ScratchSession
 from lockwise.database.server import Server
+from lockwise.migrate.steps import run_step
 from lockwise.project import load_project
 from lockwise.review.facts import revision_facts
 from lockwise.rules.base import Example, RevisionFacts
-from lockwise.testing.runner import run_step
 
 _INI = """[alembic]
 script_location = %(here)s/migrations

@@ -5,18 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lockwise.capture.facts import Statement
+from lockwise.database.stats import TableSize
+from lockwise.migrate.steps import MigrationFailure
 from lockwise.rules.base import SEVERITIES, Severity
-from lockwise.testing.runner import MigrationFailure
 
 FailOn = Severity | None  # None: never fail
-
-
-@dataclass(frozen=True)
-class TableSize:
-    """A table's size in production, read from `pg_class` by `--stats-from`."""
-
-    rows: int
-    bytes: int
 
 
 @dataclass(frozen=True)

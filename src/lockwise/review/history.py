@@ -27,10 +27,8 @@ from lockwise.capture import Capture, Facts, Recorded, assemble, measure, record
 from lockwise.capture.record import recording_files
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.errors import LockwiseError
-from lockwise.project import Project, Revision
-from lockwise.review.findings import NotReviewed
-from lockwise.testing.baseline import fresh_database
-from lockwise.testing.runner import (
+from lockwise.migrate.baseline import fresh_database
+from lockwise.migrate.steps import (
     Direction,
     StepFailed,
     Target,
@@ -40,6 +38,8 @@ from lockwise.testing.runner import (
     shared_connection,
     upgrade_in_one_run,
 )
+from lockwise.project import Project, Revision
+from lockwise.review.findings import NotReviewed
 
 Progress = Callable[[int, int, Revision], None]
 

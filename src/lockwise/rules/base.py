@@ -20,7 +20,7 @@ import pglast
 from pglast import ast
 
 from lockwise.capture.facts import Lock, Statement
-from lockwise.testing.runner import MigrationFailure
+from lockwise.migrate.steps import MigrationFailure
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")

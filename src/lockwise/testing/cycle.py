@@ -35,9 +35,8 @@ from sqlalchemy.engine import Connection
 from lockwise import interrupts
 from lockwise.database.catalog import Catalog, diff, only_validated, snapshot
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
-from lockwise.project import Project, Revision
-from lockwise.testing.baseline import fresh_database
-from lockwise.testing.runner import (
+from lockwise.migrate.baseline import fresh_database
+from lockwise.migrate.steps import (
     Direction,
     MigrationFailure,
     StepFailed,
@@ -46,6 +45,7 @@ from lockwise.testing.runner import (
     shared_connection,
     upgrade_in_one_run,
 )
+from lockwise.project import Project, Revision
 
 Outcome = Literal["ok", "failed", "skipped", "empty", "irreversible", "trace", "differs"]
 Progress = Callable[[int, int, Revision], None]

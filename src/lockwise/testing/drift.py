@@ -14,8 +14,8 @@ from alembic.autogenerate import produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
 
 from lockwise.errors import LockwiseError
+from lockwise.migrate.steps import check_database, database_name, driver_url, shared_connection
 from lockwise.project import Project
-from lockwise.testing.runner import check_database, database_name, driver_url, shared_connection
 from lockwise.urls import redact_text
 
 

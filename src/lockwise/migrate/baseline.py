@@ -26,8 +26,8 @@ from sqlalchemy.engine import Connection
 
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.errors import BadInput
+from lockwise.migrate.steps import shared_connection
 from lockwise.project import Project
-from lockwise.testing.runner import shared_connection
 from lockwise.urls import redact_text
 
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from lockwise.database.server import URL_ENV, Server
+from lockwise.migrate.steps import probe
 from lockwise.project import load_project
-from lockwise.testing.runner import probe
 
 PROJECT = Path(__file__).parents[1] / "projects" / "env_ignores_url"
 

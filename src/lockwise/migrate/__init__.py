@@ -1,0 +1,7 @@
+"""Running a project's migrations: one Alembic step through its env.py, and a fresh base.
+
+`steps` runs an upgrade or downgrade of one revision (or several in one run) the way
+`alembic upgrade` does, and explains a failure (`MigrationFailure`); `baseline` makes
+the empty database a history starts from. Review, test, `new` and drift all build on
+these; nothing here knows about rules or reports.
+"""
