@@ -1,10 +1,10 @@
-"""A pytest plugin with real-PostgreSQL fixtures: the servers, and a scratch database.
+"""Lockwise's own development fixtures: real PostgreSQL servers and scratch databases.
 
-Enable it with `-p lockwise.testing.pytest_plugin` (lockwise's own suite does, in
-pyproject.toml). Database tests run once per server: the embedded PostgreSQL 18 (or
-the server at $LOCKWISE_DATABASE_URL), and a throwaway PostgreSQL 15 cluster where
-the machine has PostgreSQL 15 binaries ($LOCKWISE_PG15_BIN, default
-/usr/lib/postgresql/15/bin). Nothing here mocks PostgreSQL.
+Database tests run once per server: the embedded PostgreSQL 18 (or the server at
+$LOCKWISE_DATABASE_URL), and a throwaway PostgreSQL 15 cluster where the machine has
+PostgreSQL 15 binaries ($LOCKWISE_PG15_BIN, default /usr/lib/postgresql/15/bin).
+Nothing here mocks PostgreSQL. The plugin lockwise offers its users is another one,
+`lockwise.testing.pytest_plugin` (registered under `pytest11`).
 """
 
 from __future__ import annotations
