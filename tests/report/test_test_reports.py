@@ -19,7 +19,9 @@ from lockwise.testing.report import TestReport
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
-CLEAN = StepResult("a1", "create orders", "versions/a1.py", "ok", "ok", "ok", "ok", 0.012)
+CLEAN = StepResult(
+    "a1", "create orders", "versions/a1.py", "ok", "ok", "ok", "ok", 0.012, data="ok"
+)
 TRACE = StepResult(
     "b2",
     "index orders.placed_at",
@@ -53,6 +55,49 @@ ONE_RUN = StepResult(
         'relation "handoff" does not exist',
     ),
     note="failed as a separate step; passes in one upgrade run, as a fresh install",
+)
+LOST = StepResult(
+    "c1",
+    "widen orders.total",
+    "versions/c1.py",
+    "ok",
+    "ok",
+    "ok",
+    "ok",
+    0.041,
+    data="lost",
+    data_problems=(
+        "column orders.total: held 40 values before the upgrade;"
+        " none are left after the downgrade (dropped and re-created empty?)",
+    ),
+)
+FAILS_ON_DATA = StepResult(
+    "c2",
+    "make orders.note not null",
+    "versions/c2.py",
+    "ok",
+    "ok",
+    "ok",
+    "ok",
+    0.512,
+    data="fails on data",
+    data_problems=(
+        "upgrade failed at versions/c2.py:15; it passes on empty tables\n"
+        "SQL: ALTER TABLE orders ALTER COLUMN note SET NOT NULL\n"
+        'PostgreSQL: column "note" of relation "orders" contains null values',
+    ),
+)
+DROPS = StepResult(
+    "c3",
+    "drop orders.legacy",
+    "versions/c3.py",
+    "ok",
+    "ok",
+    "ok",
+    "ok",
+    0.022,
+    data="ok",
+    data_problems=("data loss: the upgrade drops column orders.legacy, which held 40 values",),
 )
 NOT_RUN = StepResult(
     "c3",
@@ -97,6 +142,11 @@ def test_drift_is_shown_as_the_ops_autogenerate_would_write() -> None:
     assert matches_snapshot("test_drift.txt", text)
 
 
+def test_data_lost_failing_on_data_and_dropped_read_as_titled_blocks() -> None:
+    text = rendered(report(CLEAN, LOST, FAILS_ON_DATA, DROPS, drift=Drift(checked=True)))
+    assert matches_snapshot("test_data.txt", text)
+
+
 def test_json_report_is_stable() -> None:
-    text = test_json.render(report(CLEAN, TRACE, ONE_RUN, NOT_RUN, drift=None)) + "\n"
+    text = test_json.render(report(CLEAN, TRACE, ONE_RUN, LOST, NOT_RUN, drift=None)) + "\n"
     assert matches_snapshot("test_report.json", text)

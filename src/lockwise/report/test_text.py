@@ -16,7 +16,9 @@ _STYLE = {"ok": "green", "irreversible": "yellow", "skipped": "dim"}
 def render(report: TestReport) -> RenderableType:
     """Return the rich renderable for the whole report."""
     parts: list[RenderableType] = [_table(report)]
-    parts += [_problem(step) for step in report.steps if not step.ok or step.note]
+    parts += [
+        _problem(step) for step in report.steps if not step.ok or step.note or step.data_problems
+    ]
     parts.append(_drift(report.drift))
     parts.append(_verdict(report))
     return Group(*parts)
@@ -26,14 +28,15 @@ def _table(report: TestReport) -> Table:
     table = Table(title=f"lockwise test {report.project} on PostgreSQL {report.postgres}")
     table.add_column("revision", no_wrap=True)
     table.add_column("message", overflow="fold")
-    for heading in ("up", "down", "no trace", "up again"):
+    for heading in ("up", "down", "no trace", "up again", "data"):
         table.add_column(heading, no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
     for step in report.steps:
+        outcomes = (step.up, step.down, step.no_trace, step.up_again, step.data)
         table.add_row(
             step.revision,
             step.message,
-            *(_cell(value) for value in (step.up, step.down, step.no_trace, step.up_again)),
+            *(_cell(value) for value in outcomes),
             f"{step.seconds * 1000:.0f} ms",
         )
     return table
@@ -50,6 +53,9 @@ def _problem(step: StepResult) -> RenderableType:
         lines.append(Text(f"  {step.note}"))
     lines += _listing("  downgrade leaves a trace:", step.trace)
     lines += _listing("  upgrading again gives another schema:", step.up_again_diff)
+    heading = _DATA_HEADINGS.get(step.data, "  data notes:")
+    style = "red" if step.data in _DATA_HEADINGS else "yellow"
+    lines += _listing(heading, step.data_problems, style)
     if step.failure:
         lines += _failure(step)
     return Group(*lines)
@@ -67,10 +73,22 @@ def _failure(step: StepResult) -> list[RenderableType]:
     return lines
 
 
-def _listing(heading: str, items: tuple[str, ...]) -> list[RenderableType]:
+_DATA_HEADINGS = {
+    "fails on data": "  fails on existing data:",
+    "lost": "  data lost:",
+    "changed": "  data changed:",
+}
+
+
+def _listing(heading: str, items: tuple[str, ...], style: str = "red") -> list[RenderableType]:
     if not items:
         return []
-    return [Text(heading, style="red"), *(Text(f"    {item}") for item in items)]
+    # An item of several lines (a failure's SQL and error) continues further in.
+    return [Text(heading, style=style), *(Text(_indent(item)) for item in items)]
+
+
+def _indent(item: str) -> str:
+    return "    " + item.replace("\n", "\n      ")
 
 
 def _drift(drift: Drift | None) -> RenderableType:

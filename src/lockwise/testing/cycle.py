@@ -20,6 +20,11 @@ A revision that fails as a separate step is then reached the way a fresh install
 reaches it, in one `upgrade` run from the last checkpoint; when that works, the
 revisions after it are still tested. Only revisions that cannot be reached at all
 are "not run".
+
+With data checks on (`testing.data`), every empty table is filled before a revision
+and checksummed after each step. An upgrade that fails on the filled tables is tried
+again on the same schema with every table emptied; when it passes there, it "fails on
+data", and the cycle goes on from the emptied database (a checkpoint is taken there).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from lockwise.migrate.steps import (
     upgrade_in_one_run,
 )
 from lockwise.project import Project, Revision
+from lockwise.testing.data import FAILING, DataChecks, DataOptions, RevisionWatch, Stage
 
 Outcome = Literal["ok", "failed", "skipped", "empty", "irreversible", "trace", "differs"]
 Progress = Callable[[int, int, Revision], None]
@@ -71,12 +77,15 @@ class StepResult:
     failure: MigrationFailure | None = None
     note: str = ""
     reached: bool = True  # the revision is applied afterwards (maybe only in one run)
+    data: str = "skipped"  # ok, skipped, changed, lost, or fails on data (testing.data)
+    data_problems: tuple[str, ...] = ()  # one per finding, naming table and column
 
     @property
     def ok(self) -> bool:
         """True when nothing in this revision failed (declared-irreversible counts as ok)."""
         bad = {"failed", "empty", "trace", "differs"}
-        return not bad & {self.up, self.down, self.no_trace, self.up_again}
+        steps_ok = not bad & {self.up, self.down, self.no_trace, self.up_again}
+        return steps_ok and self.data not in FAILING
 
 
 @dataclass
@@ -93,13 +102,29 @@ class _Work:
     checkpoint_every: int = CHECKPOINT_EVERY
     share_connection: bool = False
     version_tables: frozenset[str] = frozenset()
+    data: DataChecks | None = None
+    watching: RevisionWatch | None = None  # the data of the revision being checked
     _conn: psycopg.Connection[Any] | None = None
     _shared: Connection | None = None
 
-    def snapshot(self) -> Catalog:
+    def snapshot(self, stage: Stage | None = None) -> Catalog:
+        """The schema now; after `stage` of the revision, its data too (when watched)."""
+        catalog = snapshot(self._connection(), exclude_tables=self.version_tables)
+        if stage and self.watching:
+            self.watching.see(stage, self._connection(), catalog)
+        return catalog
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        """Lockwise's own connection to the working database (opened on first use)."""
         if self._conn is None:
             self._conn = psycopg.connect(self.database.url, autocommit=True)
-        return snapshot(self._conn, exclude_tables=self.version_tables)
+        return self._conn
+
+    def watch(self, revision: Revision) -> None:
+        """Fill the empty tables before `revision` and watch its data (when data checks are on)."""
+        self.watching = None
+        if self.data:
+            self.watching = self.data.before(self._connection(), revision.id, self.schema)
 
     @property
     def connection(self) -> Connection | None:
@@ -133,10 +158,29 @@ class _Work:
         self.since_checkpoint.append(revision)
         if checkpoint or len(self.since_checkpoint) >= self.checkpoint_every:
             self.close()
-            old, self.checkpoint = self.checkpoint, self.session.create(self.database)
-            self.since_checkpoint = []
-            if old is not None:
-                self.session.drop(old)
+            self._checkpoint_at(self.session.create(self.database))
+
+    def _checkpoint_at(self, clone: ScratchDatabase) -> None:
+        old, self.checkpoint, self.since_checkpoint = self.checkpoint, clone, []
+        if old is not None:
+            self.session.drop(old)
+
+    def passes_empty(self, revision: Revision) -> bool:
+        """After `revision` failed on the filled tables: does it pass with them emptied?
+
+        The working database is rebuilt at the state before `revision` and every table
+        emptied; when the upgrade then passes, that state becomes the checkpoint.
+        """
+        assert self.data is not None
+        self.rebuild()
+        self.data.empty(self._connection(), self.schema)
+        self.close()
+        emptied = self.session.create(self.database)
+        if self.step(revision, "upgrade"):
+            self.session.drop(emptied)
+            return False
+        self._checkpoint_at(emptied)
+        return True
 
     def rebuild(self) -> None:
         """Recreate the working database at the last clean state."""
@@ -182,11 +226,16 @@ def run_cycle(
     session: ScratchSession,
     progress: Progress | None = None,
     checkpoint_every: int = CHECKPOINT_EVERY,
+    data: DataOptions | None = None,
 ) -> Cycle:
-    """Cycle every revision; return the results and the database at the last clean state."""
+    """Cycle every revision; return the results and the database at the last clean state.
+
+    With `data`, the tables are filled and the data checked too (`StepResult.data`).
+    """
     database = fresh_database(project, session)
     target = probe(project, database.url)
     work = _Work(project, session, database, Catalog(items=()), checkpoint_every=checkpoint_every)
+    work.data = DataChecks(data) if data else None
     work.version_tables = target.version_tables
     work.share_connection = target.takes_connection
     work.schema = work.snapshot()
@@ -212,7 +261,11 @@ def _timed(work: _Work, revision: Revision) -> StepResult:
         work.failed.add(revision.id)
         note = f"not run: it follows {blocked[0]}, which could not be reached"
         return replace(base, note=note, reached=False)
+    work.watch(revision)
     result = _check(work, revision, base)
+    if work.watching:
+        data, problems = work.watching.verdict()
+        result = replace(result, data=data, data_problems=problems)
     reached = revision.id not in work.failed
     return replace(result, seconds=time.perf_counter() - started, reached=reached)
 
@@ -220,9 +273,12 @@ def _timed(work: _Work, revision: Revision) -> StepResult:
 def _check(work: _Work, revision: Revision, base: StepResult) -> StepResult:
     before = work.schema
     failure = work.step(revision, "upgrade")
+    if failure and work.watching and work.watching.holds_rows() and work.passes_empty(revision):
+        work.watching.fails_on_data(failure)
+        failure = None
     if failure:
         return _failed_upgrade(work, revision, replace(base, up="failed", failure=failure))
-    after_up = work.snapshot()
+    after_up = work.snapshot("up")
     if revision.downgrade_empty or revision.irreversible:
         work.applied(revision, after_up)
         changed = bool(diff(before, after_up)) and not only_validated(before, after_up)
@@ -266,10 +322,10 @@ def _down_and_up(
     failure = work.step(revision, "downgrade")
     if failure:
         return replace(base, down="failed", failure=failure)
-    trace = tuple(diff(before, work.snapshot()))
+    trace = tuple(diff(before, work.snapshot("down")))
     result = replace(base, down="ok", no_trace="trace" if trace else "ok", trace=trace)
     failure = work.step(revision, "upgrade")
     if failure:
         return replace(result, up_again="failed", failure=failure)
-    differs = tuple(diff(after_up, work.snapshot()))
+    differs = tuple(diff(after_up, work.snapshot("up again")))
     return replace(result, up_again="differs" if differs else "ok", up_again_diff=differs)

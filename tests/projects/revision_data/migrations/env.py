@@ -1,0 +1,22 @@
+"""Online-only env.py; the head schema is declared inline, no models module."""
+
+import sqlalchemy as sa
+from alembic import context
+
+target_metadata = sa.MetaData()
+sa.Table(
+    "customers",
+    target_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(50), nullable=False),
+    sa.Column("country", sa.String(2)),
+    sa.Column("code", sa.String(10)),
+)
+
+config = context.config
+section = config.get_section(config.config_ini_section, {})
+engine = sa.engine_from_config(section, prefix="sqlalchemy.", poolclass=sa.pool.NullPool)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
