@@ -47,6 +47,11 @@ OUTPUT = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of stdout.",
 )
+NO_DATA = click.option(
+    "--no-data",
+    is_flag=True,
+    help="Test the schema only: no rows in the tables, no data checks.",
+)
 
 
 def alembic_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -108,12 +113,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @URL
 @alembic_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@NO_DATA
 @OUTPUT
 def test(
     project: Path,
     url: str | None,
     invocation: Invocation,
     fmt: str,
+    no_data: bool,
     output: Path | None,
 ) -> None:
     """Upgrade, downgrade and upgrade again every revision; compare models with the head."""
@@ -122,12 +129,54 @@ def test(
 
     _project_only(project, "test")
     with report_stream(output) as out:
-        report = commands.test(project, url, _progress(), invocation)
+        report = commands.test(project, url, _progress(), invocation, data=not no_data)
         _notes(report.notes)
         if fmt == "json":
             out.write(test_json.render(report) + "\n")
         else:
             _console(out).print(test_text.render(report))
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@PROJECT
+@click.option(
+    "--url",
+    help="The database to verify, read in a read-only transaction"
+    " (default: a scratch database upgraded to head).",
+)
+@click.option(
+    "--describe",
+    metavar="TABLE",
+    help="Describe TABLE (or all tables) as psql's \\d+ does, with the index list.",
+)
+@alembic_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@OUTPUT
+def verify(
+    project: Path,
+    url: str | None,
+    describe: str | None,
+    invocation: Invocation,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Compare a database with the models and the migration head; writes nothing.
+
+    Scratch databases (the models are created in one) live on the embedded server, or
+    on the server $LOCKWISE_DATABASE_URL names.
+    """
+    from lockwise import commands
+    from lockwise.report import verify_json, verify_text
+
+    _project_only(project, "verify")
+    with report_stream(output) as out:
+        report = commands.verify(project, url, describe, invocation)
+        _notes(report.notes)
+        if fmt == "json":
+            out.write(verify_json.render(report) + "\n")
+        else:
+            _console(out).print(verify_text.render(report))
     sys.exit(0 if report.ok else 1)
 
 
@@ -302,6 +351,7 @@ def _fixed(
 @alembic_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
+@NO_DATA
 @OUTPUT
 def check(
     project: Path,
@@ -309,6 +359,7 @@ def check(
     invocation: Invocation,
     fmt: str,
     fail_on: str | None,
+    no_data: bool,
     output: Path | None,
 ) -> None:
     """Review and test together: the gate for CI and pre-merge."""
@@ -321,7 +372,7 @@ def check(
 
     _project_only(project, "check")
     with report_stream(output) as out:
-        report = commands.check(project, url, _progress(), invocation, _phase())
+        report = commands.check(project, url, _progress(), invocation, _phase(), not no_data)
         if fail_on is None:
             configured = load_settings(project.resolve() if project.is_dir() else project.parent)
             fail_on = configured.fail_on or "never"

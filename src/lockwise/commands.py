@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from lockwise.review.fix_files import FileFix
     from lockwise.testing.cycle import Progress
     from lockwise.testing.report import TestReport
+    from lockwise.testing.verify import VerifyReport
 
 
 def test(
@@ -35,8 +36,14 @@ def test(
     url: str | None = None,
     progress: Progress | None = None,
     invocation: Invocation | None = None,
+    allow_heads: bool = False,
+    data: bool = True,
 ) -> TestReport:
     """Check every revision up, down and up again, then the models against the head schema.
+
+    With `allow_heads`, a history with several heads is tested rather than refused (the
+    pytest plugin reports the heads in a test of their own). With `data`, the tables
+    are filled before each revision and their data checked after each step.
 
     Raises:
         BadInput: the project or its settings cannot be loaded (exit 2).
@@ -46,17 +53,19 @@ def test(
     from lockwise.config import project_settings
     from lockwise.project import load_project
     from lockwise.testing.cycle import run_cycle
+    from lockwise.testing.data import data_options
     from lockwise.testing.drift import compare_models
     from lockwise.testing.report import TestReport
 
     started = time.perf_counter()
     with in_project_folder(project_path, invocation) as path:
         settings, invocation = project_settings(path, invocation)
-        project = load_project(path, invocation=invocation)
+        project = load_project(path, allow_heads, invocation)
+        options = data_options(settings, path, project) if data else None
         server = open_server(url)
         sweep(server)
         with ScratchSession(server, isolate=not settings.superuser) as session:
-            cycle = run_cycle(project, session, progress)
+            cycle = run_cycle(project, session, progress, data=options)
             interrupts.check()
             reached_head = all(step.reached for step in cycle.steps)
             drift = None
@@ -71,6 +80,38 @@ def test(
         seconds=time.perf_counter() - started,
         notes=(project.driver.note,) if project.driver.note else (),
     )
+
+
+def verify(
+    project_path: Path,
+    url: str | None = None,
+    describe: str | None = None,
+    invocation: Invocation | None = None,
+) -> VerifyReport:
+    """Compare a database (`url`, read-only; else a scratch one at head) with the models
+    and the head; describe the table `describe` names (or `all`).
+
+    Scratch databases live on lockwise's own server (embedded, or $LOCKWISE_DATABASE_URL).
+
+    Raises:
+        BadInput: the project, its settings or models, `describe`, or no read-only
+            transaction on `url` (exit 2).
+        DatabaseUnavailable: no server, or `url` unreachable (exit 3).
+    """
+    from lockwise.config import project_settings
+    from lockwise.project import load_project
+    from lockwise.testing.verify import verify as verify_database
+    from lockwise.urls import parse_server_url
+
+    url = parse_server_url(url) if url else None
+    with in_project_folder(project_path, invocation) as path:
+        settings, invocation = project_settings(path, invocation)
+        project = load_project(path, invocation=invocation)
+        server = open_server()
+        sweep(server)
+        with ScratchSession(server, isolate=not settings.superuser) as session:
+            report = verify_database(project, session, url, settings.verify_exclude, describe)
+    return dataclasses.replace(report, project=str(project_path))
 
 
 @contextlib.contextmanager
@@ -223,8 +264,9 @@ def check(
     progress: Progress | None = None,
     invocation: Invocation | None = None,
     phase: Callable[[str], None] | None = None,
+    data: bool = True,
 ) -> CheckReport:
-    """Review every revision, then test the whole history.
+    """Review every revision, then test the whole history (with its data checks if `data`).
 
     `phase` is told `review`, then `test`, as each starts (their progress looks alike).
     """
@@ -232,4 +274,5 @@ def check(
     announce("review")
     reviewed = review(project_path, url, progress=progress, invocation=invocation)
     announce("test")
-    return CheckReport(review=reviewed, test=test(project_path, url, progress, invocation))
+    tested = test(project_path, url, progress, invocation, data=data)
+    return CheckReport(review=reviewed, test=tested)

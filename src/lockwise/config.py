@@ -18,6 +18,11 @@ downgrade_severity = "warning" # findings in downgrade() (a rollback) go no high
 lock_timeout = "2s"            # what fixes set at the top of a revision (LW401)
 statement_timeout = "30s"      # likewise (LW402); unset by default
 stable_functions = ["app.now_utc"]  # your STABLE/IMMUTABLE functions: no LW101 as defaults
+data_rows = 50                 # lockwise test: synthetic rows per empty table (0: none)
+revision_data = "migrations/revision_data"  # lockwise test: your rows and checks per revision
+verify_exclude = ["audit_log", "legacy.*"]  # objects the models do not own: lockwise verify
+                               #   leaves them out (name or schema.name, shell wildcards)
+pytest = true                  # pytest runs lockwise's checks without --lockwise
 ```
 
 Unknown keys are refused, naming the nearest known one.
@@ -60,6 +65,10 @@ class Settings:
     statement_timeout: str = ""
     downgrade_severity: Severity = "warning"
     stable_functions: tuple[str, ...] = ()
+    data_rows: int = 50
+    revision_data: str | None = None
+    verify_exclude: tuple[str, ...] = ()
+    pytest: bool = False
 
     def facts_settings(self) -> dict[str, Any]:
         """What rules read from the settings (`RevisionFacts.settings`)."""
@@ -83,6 +92,10 @@ KNOWN_KEYS = (
     "statement_timeout",
     "downgrade_severity",
     "stable_functions",
+    "data_rows",
+    "revision_data",
+    "verify_exclude",
+    "pytest",
 )
 
 
@@ -138,6 +151,10 @@ def settings_from(data: Mapping[str, Any], source: str = "[tool.lockwise]") -> S
         statement_timeout=_duration(data, "statement_timeout", "", source),
         downgrade_severity=_severity(data.get("downgrade_severity", "warning"), source),
         stable_functions=_functions(data.get("stable_functions", []), source),
+        data_rows=_count(data, "data_rows", 50, source),
+        revision_data=_text(data, "revision_data", source) if "revision_data" in data else None,
+        verify_exclude=_patterns(data.get("verify_exclude", []), source),
+        pytest=_flag(data, "pytest", source),
     )
 
 
@@ -214,6 +231,14 @@ def _functions(values: object, source: str) -> tuple[str, ...]:
     ):
         raise BadInput(
             f"{source}: stable_functions must be a list of function names (name or schema.name)"
+        )
+    return tuple(values)
+
+
+def _patterns(values: object, source: str) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise BadInput(
+            f'{source}: verify_exclude must be a list of names or patterns, e.g. ["audit_log"]'
         )
     return tuple(values)
 
