@@ -56,3 +56,31 @@ def test_values_that_differ_after_upgrading_again_are_changed() -> None:
     assert again_changes(BEFORE, again, set()) == [
         ("changed", "column users.status: 1 of its 1 values differ after upgrading again")
     ]
+
+
+def test_rows_the_upgrade_deleted_are_not_lost_again_by_the_downgrade() -> None:
+    # optuna's v3.0.0.b deletes trial_values rows without a value; its downgrade
+    # cannot bring them back, and is not to blame for them.
+    up = {USERS: TableSum(2, 4, {"id": Counter([1, 2]), "email": Counter([10, 20])})}
+    down = {USERS: TableSum(2, 5, {"id": Counter([1, 2]), "email": Counter([10, 20])})}
+    assert downgrade_losses(BEFORE, up, down) == []
+
+
+def test_the_downgrade_still_loses_values_of_rows_the_upgrade_kept() -> None:
+    up = {USERS: TableSum(2, 4, {"id": Counter([1, 2]), "email": Counter([10, 20])})}
+    down = {USERS: TableSum(2, 5, {"id": Counter([1, 2]), "email": Counter()})}
+    assert downgrade_losses(BEFORE, up, down) == [
+        (
+            "lost",
+            "column users.email: held 3 values before the upgrade; none are left after the"
+            " downgrade (dropped and re-created empty?)",
+        )
+    ]
+    gone = {USERS: TableSum(1, 6, {"id": Counter([1])})}
+    assert downgrade_losses(BEFORE, up, gone) == [
+        (
+            "lost",
+            "table users: the downgrade leaves 1 of the 2 rows it held before the upgrade"
+            " and kept through it (1 the upgrade deleted)",
+        )
+    ]

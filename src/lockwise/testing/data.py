@@ -181,15 +181,28 @@ class RevisionWatch:
     def fails_on_data(self, failure: MigrationFailure) -> None:
         """The upgrade failed on the filled tables and passed once they were emptied.
 
-        Its problem reads as three lines: where, the SQL, and PostgreSQL's error.
+        Its problem reads as three lines: where, the SQL, and PostgreSQL's error. A
+        failure with no SQL (the migration's Python code raised) is a note instead.
         """
         where = f"{failure.file}:{failure.line}" if failure.line else failure.file
+        self.before = empty_state(self.before)
+        if not failure.sql:
+            # The migration's own Python code, not PostgreSQL, refused lockwise's made-up
+            # values (optuna's v3.0.0.a parses a text column as JSON): production rows
+            # may well suit it, so this is a note, and the project's own rows can test it.
+            self.problems.append(
+                (
+                    "ok",
+                    f"note: the upgrade's own code failed on lockwise's synthetic rows at {where}"
+                    f" ({failure.error}) and passes on empty tables; give this revision"
+                    " realistic rows in the revision_data folder to test it",
+                )
+            )
+            return
         lines = [f"upgrade failed at {where}; it passes on empty tables"]
-        if failure.sql:
-            lines.append(f"SQL: {failure.sql}")
+        lines.append(f"SQL: {failure.sql}")
         lines.append(f"PostgreSQL: {failure.error}")
         self.problems.append(("fails on data", "\n".join(lines)))
-        self.before = empty_state(self.before)
 
     def verdict(self) -> tuple[str, tuple[str, ...]]:
         """The data outcome (`ok`, `skipped`, or one of `FAILING`) and one line per finding."""

@@ -105,20 +105,30 @@ def downgrade_losses(before: DataState, up: DataState, down: DataState) -> Found
         new = down.get(table)
         if new is old or table not in up or not old.rows:
             continue
-        if new is None or new.rows < old.rows:
+        # Rows the upgrade deleted are the upgrade's loss (optuna's v3.0.0.b deletes
+        # trial_values rows without a value): the downgrade need not bring them back.
+        kept = min(old.rows, up[table].rows)
+        if new is None or new.rows < kept:
             left = f"{new.rows} of" if new else "none of"
-            line = f"the downgrade leaves {left} the {old.rows} rows it held before the upgrade"
+            line = f"the downgrade leaves {left} the {kept} rows it held before the upgrade"
+            if kept < old.rows:
+                line += f" and kept through it ({old.rows - kept} the upgrade deleted)"
             found.append(("lost", f"table {label(table)}: {line}"))
             continue
+        deleted = old.rows - kept
         for column, values in old.values.items():
             if column in up[table].values and values:
-                found += _lost_values(f"{label(table)}.{column}", values, new.values.get(column))
+                name = f"{label(table)}.{column}"
+                found += _lost_values(name, values, new.values.get(column), deleted)
     return found
 
 
-def _lost_values(name: str, values: Counter[int], after: Counter[int] | None) -> Found:
-    gone = _count(values - (after or Counter()))
-    if not gone:
+def _lost_values(
+    name: str, values: Counter[int], after: Counter[int] | None, deleted: int
+) -> Found:
+    """Values gone after the downgrade, beyond those of the rows the upgrade deleted."""
+    gone = _count(values - (after or Counter())) - deleted
+    if gone <= 0:
         return []
     if not after:
         how = "none are left after the downgrade (dropped and re-created empty?)"

@@ -11,6 +11,8 @@ sa.Table(
     sa.Column("email", sa.String(40), nullable=False, unique=True),
     sa.Column("nickname", sa.String(40), nullable=False),
     sa.Column("tier", sa.String(20), nullable=False),
+    sa.Column("settings", sa.Text()),
+    sa.Column("theme", sa.Text()),
     sa.UniqueConstraint("email", name="uq_users_email"),
 )
 

@@ -17,6 +17,7 @@ def upgrade():
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("email", sa.String(200), nullable=False),
         sa.Column("nickname", sa.String(40)),
+        sa.Column("settings", sa.Text()),
     )
 
 
