@@ -9,8 +9,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from lockwise.database.scratch import new_name
-from lockwise.database.server import Server
+from lockwise.database.server import URL_ENV, Server
 
 PROJECTS = Path(__file__).parent / "projects"
 PROGRESS = re.compile(r"^\[\d+/\d+\] ")  # `[3/16] <revision> <message>` on stderr
@@ -24,6 +26,18 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+
+
+def use_server(monkeypatch: pytest.MonkeyPatch, server: Server) -> None:
+    """Point the lockwise commands run from here on at `server`, as `server_env` does.
+
+    The embedded server is what commands use without a URL, as users run them (with
+    migrations under a run role); any other server is handed over as a URL.
+    """
+    if server.embedded:
+        monkeypatch.delenv(URL_ENV, raising=False)
+    else:
+        monkeypatch.setenv(URL_ENV, server.url)
 
 
 def lockwise(

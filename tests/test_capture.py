@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
-from lockwise.capture import Capture, Lock, Statement, capture
+from lockwise.capture import Capture, Facts, Lock, Recorded, Statement, capture, measure
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.database.server import Server
 from lockwise.migrate.steps import run_step
@@ -114,3 +115,50 @@ def test_capture_leaves_its_base_database_as_it_was(
     capture(project, session, base, project.revisions[1])
     result = capture(project, session, base, project.revisions[1])
     assert result.failure is None and len(result.statements) == 7
+
+
+def replayed(session: ScratchSession, setup: str, *statements: str) -> list[Facts]:
+    """Measure `statements`, in order, on a scratch database holding `setup`."""
+    database = session.create()
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        conn.execute(setup)
+    return measure(database, [Recorded(sql, None, False, None, True) for sql in statements])
+
+
+def test_a_scan_is_counted_for_the_statement_that_made_it_only(session: ScratchSession) -> None:
+    setup = "CREATE TABLE t (a int); INSERT INTO t SELECT generate_series(1, 100)"
+    check = "ALTER TABLE t ADD CONSTRAINT {} CHECK (a > 0)"
+    plain = "ALTER TABLE t ADD COLUMN b int"
+    facts = replayed(session, setup, check.format("ck"), plain, check.format("ck2"))
+    assert [fact.scans for fact in facts] == [("t",), (), ("t",)]
+
+
+def test_a_dropped_table_keeps_its_name_and_leaves_the_relations(
+    session: ScratchSession,
+) -> None:
+    setup = "CREATE TABLE old (a int); CREATE TABLE keep (a int)"
+    dropped, after = replayed(session, setup, "DROP TABLE old", "CREATE TABLE old (b int)")
+    assert dropped.locks == (Lock("old", "AccessExclusiveLock"),)
+    assert after.created_before == ()
+    assert Lock("old", "AccessExclusiveLock") in after.locks
+
+
+def test_tables_made_earlier_in_the_revision_are_known_to_later_statements(
+    session: ScratchSession,
+) -> None:
+    made, indexed = replayed(
+        session, "SELECT", "CREATE TABLE fresh (a int)", "CREATE INDEX ix ON fresh (a)"
+    )
+    assert made.created_before == ()
+    assert indexed.created_before == ("fresh",)
+    assert indexed.rewrites == ()
+
+
+def test_a_statement_repeated_is_measured_every_time(session: ScratchSession) -> None:
+    # As SQLAlchemy sends DDL: with an empty parameter set.
+    again = Recorded("ALTER TABLE t ADD COLUMN IF NOT EXISTS b int", {}, False, None, True)
+    database = session.create()
+    with psycopg.connect(database.url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (a int)")
+    facts = measure(database, [again] * 7)
+    assert [fact.locks for fact in facts] == [(Lock("t", "AccessExclusiveLock"),)] * 7

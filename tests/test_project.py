@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging.config
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lockwise.database.server import Server
-from lockwise.project import load_project
+from lockwise.migrate.steps import probe
+from lockwise.project import Project, load_project
 
 PROJECTS = Path(__file__).parent / "projects"
 
@@ -43,6 +48,7 @@ def test_irreversible_marker_is_read_from_the_downgrade() -> None:
     ]
 
 
+@pytest.mark.version_independent  # how the project is read
 def test_declared_irreversible_downgrade_passes_as_irreversible(server_env: Server) -> None:
     done = subprocess.run(
         [
@@ -64,6 +70,7 @@ def test_declared_irreversible_downgrade_passes_as_irreversible(server_env: Serv
     assert [r["down"] for r in report["revisions"]] == ["ok", "irreversible"]
 
 
+@pytest.mark.version_independent  # how the project is read
 def test_pyproject_project_passes_lockwise_test(server_env: Server) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "lockwise", "test", str(PROJECTS / "pyproject_config")],
@@ -76,6 +83,7 @@ def test_pyproject_project_passes_lockwise_test(server_env: Server) -> None:
     assert "1 revision: 1 passed, 0 failed" in done.stdout
 
 
+@pytest.mark.version_independent  # how the project is read
 def test_relative_settings_resolve_from_the_project_folder(server_env: Server) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "lockwise", "test", "projects/relative_paths"],
@@ -110,3 +118,45 @@ def test_alembic_step_api_lockwise_builds_on_is_still_there() -> None:
     first = project.revisions[0]
     assert project.upgrade_step(first.id).is_upgrade is True
     assert project.downgrade_step(first.id).is_downgrade is True
+
+
+def project_with_env_lines(tmp_path: Path, lines: str) -> Project:
+    """clean_history, with `lines` added at the top of its env.py."""
+    shutil.copytree(PROJECTS / "clean_history", tmp_path / "project")
+    env_py = tmp_path / "project" / "migrations" / "env.py"
+    env_py.write_text(lines + env_py.read_text())
+    return load_project(tmp_path / "project")
+
+
+def test_env_py_is_compiled_without_lockwise_own_future_imports(
+    scratch_url: str, tmp_path: Path
+) -> None:
+    # A module compiled under `from __future__ import annotations` keeps them as strings.
+    check = (
+        "def annotated(x: int) -> None: ...\n"
+        "assert annotated.__annotations__['x'] is int, 'annotations were postponed'\n"
+    )
+    project = project_with_env_lines(tmp_path, check)
+    assert probe(project, scratch_url).takes_connection is False
+
+
+def test_env_py_sets_up_logging_once_per_project(
+    scratch_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied: list[str] = []
+    monkeypatch.setattr(logging.config, "fileConfig", lambda name, *_, **__: applied.append(name))
+    set_up = "from logging.config import fileConfig\nfrom alembic import context\n"
+    project = project_with_env_lines(
+        tmp_path, f"{set_up}fileConfig(context.config.config_file_name)\n"
+    )
+    for _ in range(3):
+        probe(project, scratch_url)
+    assert applied == [project.config.config_file_name]
+
+
+def test_logging_file_config_is_given_back_after_env_py_runs(
+    scratch_url: str, tmp_path: Path
+) -> None:
+    before = logging.config.fileConfig
+    probe(project_with_env_lines(tmp_path, ""), scratch_url)
+    assert logging.config.fileConfig is before

@@ -14,7 +14,8 @@ from support import PROJECTS, left_by, lockwise, one_line_error
 
 from lockwise.database.server import DATA_DIR_ENV, URL_ENV, Server
 
-pytestmark = pytest.mark.slow
+# Refusals are lockwise's own: the same on every server version.
+pytestmark = [pytest.mark.slow, pytest.mark.version_independent]
 
 
 def refused(project: str, server: Server) -> str:

@@ -6,9 +6,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from lockwise.database.server import URL_ENV, Server
-from lockwise.migrate.steps import probe
+from lockwise.migrate.steps import probe, run_step, shared_connection
 from lockwise.project import load_project
 
 PROJECT = Path(__file__).parents[1] / "projects" / "env_ignores_url"
@@ -41,3 +45,20 @@ def test_env_py_following_the_connection_recipe_gets_a_shared_connection(
 def test_env_py_building_its_own_engine_gets_the_url_only(scratch_url: str) -> None:
     project = load_project(Path(__file__).parents[1] / "projects" / "clean_history")
     assert probe(project, scratch_url).takes_connection is False
+
+
+def test_a_step_on_the_handed_connection_does_not_ask_which_database(scratch_url: str) -> None:
+    backend = load_project(Path(__file__).parents[2] / "examples" / "backend")
+    sent: list[str] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", keep)
+    try:
+        with shared_connection(backend, scratch_url) as connection:
+            run_step(backend, scratch_url, backend.revisions[0], "upgrade", connection)
+    finally:
+        event.remove(Engine, "before_cursor_execute", keep)
+    assert any("CREATE TABLE" in statement for statement in sent)
+    assert not any("current_database()" in statement for statement in sent)

@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import lockwise, one_line_error
+from support import lockwise, one_line_error, use_server
 
 from lockwise import commands
 from lockwise.database.server import Server
+
+# What --fix writes and prints is lockwise's; each rewrite is proved clean on every
+# version by tests/rewrite/test_fix_proofs.py.
+pytestmark = pytest.mark.version_independent
 
 PROJECTS = Path(__file__).parents[1] / "projects"
 EXAMPLE = Path(__file__).parents[2] / "examples" / "backend"
@@ -55,13 +59,18 @@ def test_diff_shows_the_rewrite_and_writes_nothing(server_env: Server, hazards: 
     assert (hazards / "migrations/versions/ab0000000010_lw207.py").read_text() == before
 
 
-@pytest.fixture
-def fixed(server_env: Server, hazards: Path) -> tuple[Path, str]:
-    run = lockwise("review", str(hazards), "--since", "ab0000000004", "--fix")
+@pytest.fixture(scope="module")
+def fixed(pg_server: Server, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The hazards project after one `review --fix` (the tests below only read it), and
+    what that run printed."""
+    hazards = Path(shutil.copytree(PROJECTS / "hazards", tmp_path_factory.mktemp("fixed") / "p"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        use_server(monkeypatch, pg_server)
+        run = lockwise("review", str(hazards), "--since", "ab0000000004", "--fix")
     return hazards, run.stdout + run.stderr
 
 
-def test_fixed_revisions_review_without_errors(fixed: tuple[Path, str]) -> None:
+def test_fixed_revisions_review_without_errors(server_env: Server, fixed: tuple[Path, str]) -> None:
     project, _ = fixed
     again = commands.review(project, None, "ab0000000004:")
     errors = {(f.revision, f.rule) for f in again.findings if f.severity == "error"}
@@ -69,7 +78,7 @@ def test_fixed_revisions_review_without_errors(fixed: tuple[Path, str]) -> None:
     assert not [f for f in again.findings if f.revision in FIXED and f.severity == "error"]
 
 
-def test_fixed_history_passes_lockwise_test(fixed: tuple[Path, str]) -> None:
+def test_fixed_history_passes_lockwise_test(server_env: Server, fixed: tuple[Path, str]) -> None:
     project, _ = fixed
     assert commands.test(project).ok
 

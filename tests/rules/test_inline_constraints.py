@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from alembic.operations.ops import AddColumnOp
 
-from lockwise.database.server import Server
-from lockwise.review.examples import run_example
+from lockwise.review.examples import ExampleRunner
 from lockwise.review.sqlfiles import sql_file_facts
 from lockwise.rules import BY_ID
 from lockwise.rules.base import Example
@@ -29,9 +28,9 @@ INLINE_REFERENCES = "inline_references" in inspect.signature(AddColumnOp.add_col
 BUYER = 'sa.Column("buyer_id", sa.BigInteger(), sa.ForeignKey("customers.id")'
 
 
-def measured(server: Server, rule: str, upgrade: str) -> list[str]:
+def measured(examples: ExampleRunner, rule: str, upgrade: str) -> list[str]:
     """The messages `rule` gives for `upgrade`, run on the server after SETUP."""
-    facts = run_example(server, Example(setup=SETUP, upgrade=upgrade))
+    facts = examples.run(Example(setup=SETUP, upgrade=upgrade))
     return [hit.message for hit in BY_ID[rule].check(facts)]
 
 
@@ -56,9 +55,9 @@ def static(tmp_path: Path, rule: str, sql: str) -> list[str]:
     ],
 )
 def test_a_new_columns_unique_on_an_existing_table_is_flagged_by_its_name(
-    pg_server: Server, upgrade: str, said: str
+    examples: ExampleRunner, upgrade: str, said: str
 ) -> None:
-    [message] = measured(pg_server, "LW204", upgrade)
+    [message] = measured(examples, "LW204", upgrade)
     assert message.startswith(said)
 
 
@@ -78,15 +77,15 @@ def test_a_new_columns_unique_on_an_existing_table_is_flagged_by_its_name(
     ],
 )
 def test_a_new_columns_checked_foreign_key_is_flagged_by_its_name(
-    pg_server: Server, upgrade: str
+    examples: ExampleRunner, upgrade: str
 ) -> None:
-    [message] = measured(pg_server, "LW202", upgrade)
+    [message] = measured(examples, "LW202", upgrade)
     assert "buyer_id" in message and "customers" in message
 
 
-def test_a_new_all_null_columns_references_is_not_flagged(pg_server: Server) -> None:
+def test_a_new_all_null_columns_references_is_not_flagged(examples: ExampleRunner) -> None:
     upgrade = f'op.add_column("orders", {BUYER}), inline_references=True)'
-    assert measured(pg_server, "LW202", upgrade) == []
+    assert measured(examples, "LW202", upgrade) == []
 
 
 def test_plain_sql_new_columns_unique_is_flagged(tmp_path: Path) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pglast
 import pytest
 
-from lockwise.database.server import Server
-from lockwise.review.examples import run_example
+from lockwise.review.examples import ExampleRunner
 from lockwise.rules._parsed_locks import MODES, parsed_locks
 from lockwise.rules.base import Example
 
@@ -57,9 +56,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("sql", CASES)
-def test_the_parsed_lock_is_the_measured_one(pg_server: Server, sql: str) -> None:
+def test_the_parsed_lock_is_the_measured_one(examples: ExampleRunner, sql: str) -> None:
     example = Example(setup=SETUP, upgrade=f"op.execute({sql!r})")
-    statement = run_example(pg_server, example).statements[-1]
+    statement = examples.run(example).statements[-1]
     parsed = parsed_locks(pglast.parse_sql(sql)[0].stmt)
     assert parsed, sql
     for lock in parsed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lockwise.database.server import Server
-from lockwise.review.examples import run_example
+from lockwise.review.examples import ExampleRunner
 from lockwise.rules import BY_ID, RULES
 from lockwise.rules.base import Example, RevisionFacts, Rule
 
@@ -27,10 +27,10 @@ def ids(case: tuple[Rule, Example]) -> str:
 
 @pytest.mark.parametrize("case", BAD, ids=ids)
 def test_bad_example_is_flagged_with_the_lock_the_rule_claims(
-    pg_server: Server, case: tuple[Rule, Example]
+    pg_server: Server, examples: ExampleRunner, case: tuple[Rule, Example]
 ) -> None:
     rule, example = case
-    facts = run_example(pg_server, example)
+    facts = examples.run(example)
     hits = list(rule.check(facts))
     assert hits, f"{rule.id} did not flag:\n{example.upgrade}"
     if too_new(pg_server, facts):
@@ -41,9 +41,9 @@ def test_bad_example_is_flagged_with_the_lock_the_rule_claims(
 
 
 @pytest.mark.parametrize("case", GOOD, ids=ids)
-def test_good_example_is_clean(pg_server: Server, case: tuple[Rule, Example]) -> None:
+def test_good_example_is_clean(examples: ExampleRunner, case: tuple[Rule, Example]) -> None:
     rule, example = case
-    assert list(rule.check(run_example(pg_server, example))) == []
+    assert list(rule.check(examples.run(example))) == []
 
 
 def major(server: Server) -> int:
@@ -57,7 +57,9 @@ def too_new(server: Server, facts: RevisionFacts) -> bool:
     return syntax and major(server) < NEWEST
 
 
-def test_an_example_in_syntax_this_server_predates_is_still_flagged(pg_server: Server) -> None:
-    facts = run_example(pg_server, BY_ID["LW114"].bad[0])  # SET EXPRESSION: PostgreSQL 17+
+def test_an_example_in_syntax_this_server_predates_is_still_flagged(
+    pg_server: Server, examples: ExampleRunner
+) -> None:
+    facts = examples.run(BY_ID["LW114"].bad[0])  # SET EXPRESSION: PostgreSQL 17+
     assert list(BY_ID["LW114"].check(facts))
     assert too_new(pg_server, facts) == (major(pg_server) < 17)
