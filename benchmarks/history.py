@@ -1,6 +1,13 @@
-"""Generate a synthetic Alembic project: a linear history of mixed DDL on 20 tables.
+"""Generate a synthetic Alembic project: a linear history, in one of two shapes.
 
-Used by the benchmarks: `python benchmarks/history.py DEST --revisions 200`.
+- `fixed` (the default): mixed DDL cycling over 20 tables, so the schema stays small;
+- `growing`: each revision creates a table with an index and a foreign key to the
+  previous one, and adds a column, a CHECK and an enum-typed column (its enum type
+  created too) to an older table, so the schema grows with the history. Its project
+  also carries the models of the head schema (`bench_models.py`, env.py's
+  `target_metadata`), so model-vs-schema checks have something to compare.
+
+Used by the benchmarks: `python benchmarks/history.py DEST --revisions 200 [--shape growing]`.
 Every downgrade truly reverses its upgrade, so `lockwise test` passes it.
 """
 
@@ -112,6 +119,7 @@ Revises: {down}
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "{rev}"
 down_revision = {down_repr}
@@ -169,20 +177,98 @@ def _step(index: int) -> tuple[str, str, str]:
     return f"comment {table}.c{n - 4 * TABLES}", up, down
 
 
-def write_project(dest: Path, revisions: int, connection_recipe: bool = True) -> Path:
+def _grow(index: int) -> tuple[str, str, str]:
+    """The DDL of revision `index` of the growing shape: a new table, and more on an older one."""
+    table = f"g{index}"
+    parent = f', sa.Column("parent_id", sa.BigInteger(), sa.ForeignKey("g{index - 1}.id"))'
+    up = [
+        f'    op.create_table("{table}", sa.Column("id", sa.BigInteger(), sa.Identity(), '
+        f'primary_key=True), sa.Column("name", sa.Text(), nullable=False), '
+        f'sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"))'
+        f"{parent if index else ''})",
+        f'    op.create_index("ix_{table}_name", "{table}", ["name"])',
+    ]
+    down = [
+        f'    op.drop_index("ix_{table}_name", table_name="{table}")',
+        f'    op.drop_table("{table}")',
+    ]
+    if index:
+        older = f"g{index // 2}"
+        enum = f'postgresql.ENUM("on", "off", name="e{index}", create_type=False)'
+        up += [
+            f'    op.add_column("{older}", sa.Column("c{index}", sa.Integer(), nullable=True))',
+            f'    op.create_check_constraint("ck_{older}_c{index}", "{older}", "c{index} >= 0")',
+            f"    op.execute(\"CREATE TYPE e{index} AS ENUM ('on', 'off')\")",
+            f'    op.add_column("{older}", sa.Column("s{index}", {enum}, nullable=True))',
+        ]
+        down = [
+            f'    op.drop_column("{older}", "s{index}")',
+            f'    op.execute("DROP TYPE e{index}")',
+            f'    op.drop_constraint("ck_{older}_c{index}", "{older}", type_="check")',
+            f'    op.drop_column("{older}", "c{index}")',
+            *down,
+        ]
+    return f"create {table}", "\n".join(up), "\n".join(down)
+
+
+# The models of the growing shape's head: what its revisions create, built in a loop.
+GROWING_MODELS = """\"\"\"The models of the benchmark history's head schema (growing shape).\"\"\"
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+REVISIONS = {revisions}
+metadata = sa.MetaData()
+for index in range(REVISIONS):
+    columns = [
+        sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
+        sa.Column("name", sa.Text(), nullable=False, index=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()")),
+    ]
+    if index:
+        columns.append(sa.Column("parent_id", sa.BigInteger(), sa.ForeignKey(f"g{{index - 1}}.id")))
+    for newer in (2 * index, 2 * index + 1):
+        if 0 < newer < REVISIONS:
+            columns.append(sa.Column(f"c{{newer}}", sa.Integer(), nullable=True))
+            columns.append(sa.CheckConstraint(f"c{{newer}} >= 0", name=f"ck_g{{index}}_c{{newer}}"))
+            enum = postgresql.ENUM("on", "off", name=f"e{{newer}}", create_type=False)
+            columns.append(sa.Column(f"s{{newer}}", enum, nullable=True))
+    sa.Table(f"g{{index}}", metadata, *columns, sa.Index(f"ix_g{{index}}_name", "name"))
+"""
+
+SHAPES = ("fixed", "growing")
+
+
+def write_project(
+    dest: Path, revisions: int, connection_recipe: bool = True, shape: str = "fixed"
+) -> Path:
     """Write the project into `dest` and return it.
 
     With `connection_recipe`, env.py also takes a connection handed to it in
     `config.attributes` (as pytest-alembic needs); without, it only reads the URL.
+    `shape` is `fixed` or `growing` (see the module's docstring).
     """
     versions = dest / "migrations" / "versions"
     versions.mkdir(parents=True, exist_ok=True)
-    (dest / "alembic.ini").write_text(ALEMBIC_INI)
-    (dest / "migrations" / "env.py").write_text(ENV_PY if connection_recipe else PLAIN_ENV_PY)
+    env_py = ENV_PY if connection_recipe else PLAIN_ENV_PY
+    ini = ALEMBIC_INI
+    step = _step
+    if shape == "growing":
+        step = _grow
+        env_py = env_py.replace("target_metadata = None\n", "")
+        env_py = env_py.replace("target_metadata=None", "target_metadata=target_metadata")
+        env_py = env_py.replace(
+            "from alembic import context\n",
+            "from alembic import context\nfrom bench_models import metadata as target_metadata\n",
+        )
+        ini = ini.replace("[alembic]\n", "[alembic]\nprepend_sys_path = %(here)s\n")
+        (dest / "bench_models.py").write_text(GROWING_MODELS.format(revisions=revisions))
+    (dest / "alembic.ini").write_text(ini)
+    (dest / "migrations" / "env.py").write_text(env_py)
     down: str | None = None
     for index in range(revisions):
         rev = f"{index + 1:012x}"
-        message, up, downgrade = _step(index)
+        message, up, downgrade = step(index)
         text = REVISION.format(
             message=message,
             rev=rev,
@@ -201,8 +287,9 @@ def main() -> None:
     parser.add_argument("dest", type=Path)
     parser.add_argument("--revisions", type=int, default=200)
     parser.add_argument("--url-only", action="store_true", help="env.py ignores attributes")
+    parser.add_argument("--shape", choices=SHAPES, default="fixed")
     args = parser.parse_args()
-    print(write_project(args.dest, args.revisions, connection_recipe=not args.url_only))
+    print(write_project(args.dest, args.revisions, not args.url_only, args.shape))
 
 
 if __name__ == "__main__":

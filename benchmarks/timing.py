@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import statistics
 import time
 from collections.abc import Callable
 
@@ -14,3 +16,14 @@ def time_runs(work: Callable[[], object], runs: int) -> list[float]:
         work()
         seconds.append(time.perf_counter() - start)
     return seconds
+
+
+def median(seconds: list[float]) -> float:
+    """The median of `seconds`: the figure the benchmarks compare."""
+    return statistics.median(seconds)
+
+
+def load() -> str:
+    """The machine's load averages and cores, to print beside the figures."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"

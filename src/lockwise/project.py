@@ -8,7 +8,9 @@ touch Alembic, and only through its public API (`Config`, `ScriptDirectory`,
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
+import logging.config
 import os
 import sys
 import traceback
@@ -16,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from alembic import command
@@ -70,6 +73,56 @@ class EnvExit(Exception):
         self.code = code
 
 
+class EnvScript:
+    """env.py, run as Alembic runs it, but compiled once and its logging set up once.
+
+    Alembic loads env.py afresh for every run (`ScriptDirectory.run_env`), and env.py
+    usually calls `logging.config.fileConfig` on alembic.ini: a walk runs it three times
+    a revision. The compiled code is kept, and a `fileConfig` of a file this project's
+    env.py already applied is skipped: the same file gives the same logging set-up.
+    """
+
+    def __init__(self) -> None:
+        self._code: CodeType | None = None
+        self._logging: set[tuple[str, str]] = set()
+
+    def run(self, script: ScriptDirectory) -> None:
+        """Run `script`'s env.py in a module of its own, as Alembic's loader would."""
+        path = Path(script.dir) / "env.py"
+        if not path.is_file():  # a sourceless env.pyc: Alembic knows how to load it
+            script.run_env()
+            return
+        if self._code is None:
+            # As importlib compiles a module: no __future__ flags of this one leak in.
+            self._code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        spec = importlib.util.spec_from_file_location("env_py", path)
+        assert spec is not None
+        module = importlib.util.module_from_spec(spec)
+        with self._logging_once():
+            exec(self._code, module.__dict__)
+
+    @contextlib.contextmanager
+    def _logging_once(self) -> Iterator[None]:
+        real = logging.config.fileConfig
+
+        def once(fname: Any, *args: Any, **kwargs: Any) -> None:
+            key = (os.fspath(fname), repr((args, kwargs))) if _is_path(fname) else None
+            if key is None or key not in self._logging:
+                real(fname, *args, **kwargs)
+            if key is not None:
+                self._logging.add(key)
+
+        logging.config.fileConfig = once
+        try:
+            yield
+        finally:
+            logging.config.fileConfig = real
+
+
+def _is_path(value: object) -> bool:
+    return isinstance(value, str | os.PathLike)
+
+
 @dataclass
 class Project:
     """A loaded Alembic project: the config, the script directory and its revisions."""
@@ -81,6 +134,7 @@ class Project:
     heads: tuple[str, ...]
     invocation: Invocation = field(default_factory=Invocation)
     driver: Driver = field(default_factory=lambda: choose(""))
+    _env: EnvScript = field(default_factory=EnvScript, init=False, repr=False)
 
     def parents(self, revision: Revision) -> tuple[str, ...]:
         """The revisions that must run before `revision`: down-revisions and depends_on."""
@@ -116,7 +170,7 @@ class Project:
                 self._handed(url, connection),
                 EnvironmentContext(self.config, self.script, fn=fn, **options),
             ):
-                self.script.run_env()
+                self._env.run(self.script)
         except SystemExit as exit_:
             raise EnvExit(exit_.code) from exit_
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lockwise.capture.facts import Capture, Lock, Recorded, Statement
-from lockwise.capture.measure import Facts, measure
+from lockwise.capture.measure import Facts, Relations, measure
 from lockwise.capture.record import record
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.migrate.steps import (
@@ -40,6 +40,7 @@ __all__ = [
     "Facts",
     "Lock",
     "Recorded",
+    "Relations",
     "Statement",
     "assemble",
     "capture",

@@ -17,7 +17,8 @@ What is left out, on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +102,12 @@ class Catalog:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Catalog:
         """Rebuild a catalog from what `to_json` returned."""
-        return _catalog(_item_from_json(raw) for raw in data["items"])
+        return cls.of(_item_from_json(raw) for raw in data["items"])
+
+    @classmethod
+    def of(cls, items: Iterable[Item]) -> Catalog:
+        """The catalog of `items`, in the order of `KINDS`, then by key."""
+        return cls(tuple(sorted(items, key=lambda item: _order(item.key))))
 
 
 def snapshot(
@@ -121,21 +127,68 @@ def snapshot(
     Returns:
         The catalog, ready to compare with `diff` or to store with `to_json`.
     """
+    with reading(conn):
+        reads = read_items(conn)
+    return Catalog.of(item for _, item in reads.items() if not excluded(item, exclude_tables))
+
+
+@contextmanager
+def reading(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """Read the catalog consistently in the block: see `snapshot` for how.
+
+    Queries run in the block see one snapshot of the catalog, with `public` as the
+    search path; the caller's transaction and search path are left as they were.
+    The block is a pipeline: a query is sent at once and answered when its results
+    are first read, or when the block ends. The set-up travels with the first query
+    answered, and the answers not read yet (see `read_items`) with the COMMIT.
+    """
     owns_transaction = conn.info.transaction_status == TransactionStatus.IDLE
-    # One pipeline: every query is sent before the first answer is read, which halves
-    # the time of a snapshot on a small schema (it is taken three times a revision).
-    with conn.transaction(), conn.pipeline():
+    with conn.pipeline(), conn.transaction():
         if owns_transaction:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         search_path = conn.execute("SELECT current_setting('search_path')")
         conn.execute("SELECT set_config('search_path', %s, true)", [_SEARCH_PATH])
-        cursors = [conn.cursor() for _ in _QUERIES]
-        for cursor, query in zip(cursors, _QUERIES, strict=True):
-            cursor.execute(query)
+        yield
         if not owns_transaction:
             conn.execute("SELECT set_config('search_path', %s, true)", [_read_one(search_path)])
-    items = [item for cursor in cursors for item in _items(cursor)]
-    return _catalog(item for item in items if not _excluded(item, exclude_tables))
+
+
+@dataclass(frozen=True)
+class Reads:
+    """Catalog queries sent by `read_items`: their answers come when `reading` ends."""
+
+    cursors: tuple[psycopg.Cursor[tuple[Any, ...]], ...]
+
+    def items(self) -> list[tuple[int, Item]]:
+        """Each object read, with the oid of its owner; after the `reading` block."""
+        return [pair for cursor in self.cursors for pair in _items(cursor)]
+
+
+def read_items(
+    conn: psycopg.Connection[Any], scope: Mapping[str, Collection[int]] | None = None
+) -> Reads:
+    """Send the queries that read catalog objects; inside `reading`.
+
+    An object's owner is what a migration alters to change it: the relation that a
+    column, constraint, index or trigger hangs on; otherwise the object itself (a
+    relation, type, function, schema or extension).
+
+    Args:
+        conn: A connection inside `reading`.
+        scope: Only these owners, by family (a key of `OWNER_FAMILIES`); all when None.
+    """
+    chosen = [
+        (query, None) if scope is None else (query, sorted(scope[query.family]))
+        for query in _QUERIES
+        if scope is None or scope.get(query.family)
+    ]
+    cursors = tuple(conn.cursor() for _ in chosen)
+    for cursor, (query, owners) in zip(cursors, chosen, strict=True):
+        if owners is None:
+            cursor.execute(query.everything)
+        else:
+            cursor.execute(query.owned, [owners])
+    return Reads(cursors)
 
 
 def diff(before: Catalog, after: Catalog) -> list[str]:
@@ -190,11 +243,8 @@ def _order(key: tuple[str, str, str, str]) -> tuple[int, str, str, str]:
     return (_RANK.get(kind, len(KINDS)), schema, table, name)
 
 
-def _catalog(items: Iterable[Item]) -> Catalog:
-    return Catalog(tuple(sorted(items, key=lambda item: _order(item.key))))
-
-
-def _excluded(item: Item, exclude_tables: frozenset[str]) -> bool:
+def excluded(item: Item, exclude_tables: frozenset[str]) -> bool:
+    """True when `item` is, or hangs on, one of `exclude_tables` (`name` or `schema.name`)."""
     qualified = f"{item.schema}.{item.table}"
     return bool(item.table) and (item.table in exclude_tables or qualified in exclude_tables)
 
@@ -261,17 +311,17 @@ def _read_one(cursor: psycopg.Cursor[tuple[Any, ...]]) -> str:
     return str(row[0]) if row else ""
 
 
-def _items(cursor: psycopg.Cursor[tuple[Any, ...]]) -> list[Item]:
+def _items(cursor: psycopg.Cursor[tuple[Any, ...]]) -> list[tuple[int, Item]]:
     rows = cursor.fetchall()
-    names = [column.name for column in cursor.description or ()][5:]
+    names = [column.name for column in cursor.description or ()][6:]
     return [_item(row, names) for row in rows]
 
 
-def _item(row: tuple[Any, ...], names: list[str]) -> Item:
-    """Build an item from a row: five identifying columns, then the attributes."""
-    kind, schema, name, table, position, *values = row
+def _item(row: tuple[Any, ...], names: list[str]) -> tuple[int, Item]:
+    """Build an item from a row: six identifying columns (owner last), then the attributes."""
+    kind, schema, name, table, position, owner, *values = row
     attrs = tuple(zip(names, map(_column_value, values), strict=True))
-    return Item(kind, schema, name, table, attrs, position)
+    return int(owner), Item(kind, schema, name, table, attrs, position)
 
 
 def _column_value(raw: Any) -> Value:
@@ -279,7 +329,7 @@ def _column_value(raw: Any) -> Value:
     return tuple(raw) if isinstance(raw, list) else raw
 
 
-# --- The queries: one per object kind. The first five columns identify the item (see
+# --- The queries: one per object kind. The first six columns identify the item (see
 # `_item`); the others are its attributes, named as the query names them.
 # System catalogs: https://www.postgresql.org/docs/current/catalogs.html
 
@@ -313,6 +363,33 @@ def _user_type(typtype: str) -> str:
 
 
 _FROM_CLASS = "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+
+# The families of owners (see `read_items`), and the catalog each one's oid is from.
+OWNER_FAMILIES = {
+    "schema": "pg_namespace",
+    "extension": "pg_extension",
+    "type": "pg_type",
+    "relation": "pg_class",
+    "function": "pg_proc",
+}
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One query of a kind of object: over everything, or over chosen owners (`%s`)."""
+
+    family: str
+    everything: str
+    owned: str
+
+
+def _query(family: str, owner: str, sql: str) -> _Query:
+    """`sql` ends with a `{scope}` slot where the owned variant filters on `owner`."""
+    # The owned variant takes a parameter, so its own percent signs are doubled.
+    owned = sql.replace("%", "%%").format(scope=f" AND {owner} = ANY(%s::oid[])")
+    return _Query(family, sql.format(scope=""), owned)
+
+
 _FROM_TYPE = "pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
 _FK_ACTIONS = (
     "WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade'"
@@ -321,34 +398,63 @@ _FK_ACTIONS = (
 _FUNCTION_BODY = "COALESCE(pg_get_function_sqlbody(p.oid), p.prosrc)"
 
 _QUERIES = (
-    f"""SELECT 'schema' AS _kind, '' AS _schema, n.nspname AS _name, '' AS _table, 0 AS _position,
+    _query(
+        "schema",
+        "n.oid",
+        f"""SELECT 'schema' AS _kind, '' AS _schema, n.nspname AS _name, '' AS _table,
+        0 AS _position, n.oid AS _owner,
         {_comment("pg_namespace", "n.oid")}
-    FROM pg_namespace n WHERE {_USER_SCHEMA} AND {_not_member("pg_namespace", "n.oid")}""",
-    f"""SELECT 'extension' AS _kind, '' AS _schema, e.extname AS _name, '' AS _table,
-        0 AS _position, e.extversion AS version, n.nspname AS schema,
+    FROM pg_namespace n WHERE {_USER_SCHEMA} AND {_not_member("pg_namespace", "n.oid")}{{scope}}""",
+    ),
+    _query(
+        "extension",
+        "e.oid",
+        f"""SELECT 'extension' AS _kind, '' AS _schema, e.extname AS _name, '' AS _table,
+        0 AS _position,
+        e.oid AS _owner, e.extversion AS version, n.nspname AS schema,
         {_comment("pg_extension", "e.oid")}
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace""",
-    f"""SELECT 'enum type' AS _kind, n.nspname AS _schema, t.typname AS _name, '' AS _table,
-        0 AS _position, ARRAY(SELECT e.enumlabel::text FROM pg_enum e
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE true{{scope}}""",
+    ),
+    _query(
+        "type",
+        "t.oid",
+        f"""SELECT 'enum type' AS _kind, n.nspname AS _schema, t.typname AS _name, '' AS _table,
+        0 AS _position,
+        t.oid AS _owner, ARRAY(SELECT e.enumlabel::text FROM pg_enum e
             WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS values,
         {_comment("pg_type", "t.oid")}
-    FROM {_FROM_TYPE} WHERE {_user_type("e")}""",
-    f"""SELECT 'domain' AS _kind, n.nspname AS _schema, t.typname AS _name, '' AS _table,
-        0 AS _position, format_type(t.typbasetype, t.typtypmod) AS type,
+    FROM {_FROM_TYPE} WHERE {_user_type("e")}{{scope}}""",
+    ),
+    _query(
+        "type",
+        "t.oid",
+        f"""SELECT 'domain' AS _kind, n.nspname AS _schema, t.typname AS _name, '' AS _table,
+        0 AS _position,
+        t.oid AS _owner, format_type(t.typbasetype, t.typtypmod) AS type,
         NOT t.typnotnull AS nullable, t.typdefault AS default,
         ARRAY(SELECT k.conname || ' ' || pg_get_constraintdef(k.oid) FROM pg_constraint k
             WHERE k.contypid = t.oid AND k.contype <> 'n' ORDER BY k.conname) AS constraints,
         {_comment("pg_type", "t.oid")}
-    FROM {_FROM_TYPE} WHERE {_user_type("d")}""",
-    f"""SELECT 'composite type' AS _kind, n.nspname AS _schema, t.typname AS _name, '' AS _table,
-        0 AS _position, ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+    FROM {_FROM_TYPE} WHERE {_user_type("d")}{{scope}}""",
+    ),
+    _query(
+        "type",
+        "t.oid",
+        f"""SELECT 'composite type' AS _kind, n.nspname AS _schema, t.typname AS _name,
+        '' AS _table, 0 AS _position,
+        t.oid AS _owner, ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
             FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0
             AND NOT a.attisdropped ORDER BY a.attnum) AS fields,
         {_comment("pg_type", "t.oid")}
     FROM {_FROM_TYPE} JOIN pg_class c ON c.oid = t.typrelid
-    WHERE c.relkind = 'c' AND {_user_type("c")}""",
-    f"""SELECT 'sequence' AS _kind, n.nspname AS _schema, c.relname AS _name,
-        COALESCE(o.relname, '') AS _table, 0 AS _position, format_type(s.seqtypid, NULL) AS type,
+    WHERE c.relkind = 'c' AND {_user_type("c")}{{scope}}""",
+    ),
+    _query(
+        "relation",
+        "c.oid",
+        f"""SELECT 'sequence' AS _kind, n.nspname AS _schema, c.relname AS _name,
+        COALESCE(o.relname, '') AS _table, 0 AS _position,
+        c.oid AS _owner, format_type(s.seqtypid, NULL) AS type,
         s.seqstart AS start, s.seqincrement AS increment, s.seqmin AS min, s.seqmax AS max,
         s.seqcycle AS cycle, o.relname || '.' || a.attname AS owned_by,
         {_comment("pg_class", "c.oid")}
@@ -357,9 +463,14 @@ _QUERIES = (
         AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
     LEFT JOIN pg_class o ON o.oid = d.refobjid
     LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-    WHERE {_user_relation("'S'")}""",
-    f"""SELECT 'table' AS _kind, n.nspname AS _schema, c.relname AS _name, c.relname AS _table,
-        0 AS _position, CASE c.relkind WHEN 'p' THEN 'partitioned table'
+    WHERE {_user_relation("'S'")}{{scope}}""",
+    ),
+    _query(
+        "relation",
+        "c.oid",
+        f"""SELECT 'table' AS _kind, n.nspname AS _schema, c.relname AS _name, c.relname AS _table,
+        0 AS _position,
+        c.oid AS _owner, CASE c.relkind WHEN 'p' THEN 'partitioned table'
             WHEN 'f' THEN 'foreign table' ELSE 'table' END AS kind,
         CASE c.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'permanent' END AS persistence,
         pg_get_partkeydef(c.oid) AS partition_key,
@@ -370,9 +481,14 @@ _QUERIES = (
             WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno) AS inherits,
         c.reloptions AS options, c.relrowsecurity AS row_security,
         {_comment("pg_class", "c.oid")}
-    FROM {_FROM_CLASS} WHERE {_user_relation("'r', 'p', 'f'")}""",
-    f"""SELECT 'column' AS _kind, n.nspname AS _schema, a.attname AS _name, c.relname AS _table,
+    FROM {_FROM_CLASS} WHERE {_user_relation("'r', 'p', 'f'")}{{scope}}""",
+    ),
+    _query(
+        "relation",
+        "c.oid",
+        f"""SELECT 'column' AS _kind, n.nspname AS _schema, a.attname AS _name, c.relname AS _table,
         row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) AS _position,
+        c.oid AS _owner,
         format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
         CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default,
         CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
@@ -384,9 +500,14 @@ _QUERIES = (
     JOIN pg_type t ON t.oid = a.atttypid
     LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
     LEFT JOIN pg_collation co ON co.oid = a.attcollation
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND {_user_relation("'r', 'p', 'f'")}""",
-    f"""SELECT 'constraint' AS _kind, n.nspname AS _schema, k.conname AS _name,
-        c.relname AS _table, 0 AS _position, CASE k.contype WHEN 'p' THEN 'primary key'
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND {_user_relation("'r', 'p', 'f'")}{{scope}}""",
+    ),
+    _query(
+        "relation",
+        "c.oid",
+        f"""SELECT 'constraint' AS _kind, n.nspname AS _schema, k.conname AS _name,
+        c.relname AS _table, 0 AS _position,
+        c.oid AS _owner, CASE k.contype WHEN 'p' THEN 'primary key'
             WHEN 'f' THEN 'foreign key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check'
             WHEN 'x' THEN 'exclusion' END AS type,
         regexp_replace(pg_get_constraintdef(k.oid), ' NOT VALID$', '') AS definition,
@@ -396,23 +517,38 @@ _QUERIES = (
         CASE WHEN k.contype = 'f' THEN CASE k.confdeltype {_FK_ACTIONS} END END AS on_delete,
         {_comment("pg_constraint", "k.oid")}
     FROM pg_constraint k JOIN {_FROM_CLASS} ON c.oid = k.conrelid
-    WHERE k.contype IN ('p', 'f', 'u', 'c', 'x') AND {_user_relation("'r', 'p', 'f'")}""",
-    f"""SELECT 'index' AS _kind, n.nspname AS _schema, i.relname AS _name, c.relname AS _table,
-        0 AS _position, pg_get_indexdef(i.oid) AS definition, x.indisunique AS unique,
+    WHERE k.contype IN ('p', 'f', 'u', 'c', 'x') AND {_user_relation("'r', 'p', 'f'")}{{scope}}""",
+    ),
+    _query(
+        "relation",
+        "c.oid",
+        f"""SELECT 'index' AS _kind, n.nspname AS _schema, i.relname AS _name, c.relname AS _table,
+        0 AS _position,
+        c.oid AS _owner, pg_get_indexdef(i.oid) AS definition, x.indisunique AS unique,
         pg_get_expr(x.indpred, x.indrelid) AS predicate, x.indisvalid AS valid,
         {_comment("pg_class", "i.oid")}
     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN {_FROM_CLASS} ON c.oid = x.indrelid
     WHERE {_user_relation("'r', 'p', 'm', 'f'")} AND NOT EXISTS (SELECT FROM pg_constraint k
-        WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x'))""",
-    f"""SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END AS _kind,
+        WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x')){{scope}}""",
+    ),
+    _query(
+        "relation",
+        "c.oid",
+        f"""SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END AS _kind,
         n.nspname AS _schema, c.relname AS _name, c.relname AS _table, 0 AS _position,
+        c.oid AS _owner,
         regexp_replace(btrim(pg_get_viewdef(c.oid)), '\\s+', ' ', 'g') AS definition,
         c.reloptions AS options, {_comment("pg_class", "c.oid")}
-    FROM {_FROM_CLASS} WHERE {_user_relation("'v', 'm'")}""",
-    f"""SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
+    FROM {_FROM_CLASS} WHERE {_user_relation("'v', 'm'")}{{scope}}""",
+    ),
+    _query(
+        "function",
+        "p.oid",
+        f"""SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
             ELSE 'function' END AS _kind, n.nspname AS _schema,
         p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS _name,
-        '' AS _table, 0 AS _position, pg_get_function_result(p.oid) AS returns,
+        '' AS _table, 0 AS _position,
+        p.oid AS _owner, pg_get_function_result(p.oid) AS returns,
         l.lanname AS language, CASE p.provolatile WHEN 'i' THEN 'immutable'
             WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
         p.prosecdef AS security_definer, p.proconfig AS settings,
@@ -420,11 +556,17 @@ _QUERIES = (
         {_comment("pg_proc", "p.oid")}
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     JOIN pg_language l ON l.oid = p.prolang
-    WHERE {_USER_SCHEMA} AND {_not_member("pg_proc", "p.oid")}""",
-    f"""SELECT 'trigger' AS _kind, n.nspname AS _schema, g.tgname AS _name, c.relname AS _table,
-        0 AS _position, pg_get_triggerdef(g.oid) AS definition, CASE g.tgenabled
+    WHERE {_USER_SCHEMA} AND {_not_member("pg_proc", "p.oid")}{{scope}}""",
+    ),
+    _query(
+        "relation",
+        "c.oid",
+        f"""SELECT 'trigger' AS _kind, n.nspname AS _schema, g.tgname AS _name, c.relname AS _table,
+        0 AS _position,
+        c.oid AS _owner, pg_get_triggerdef(g.oid) AS definition, CASE g.tgenabled
             WHEN 'O' THEN 'enabled' WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
             WHEN 'A' THEN 'always' END AS state, {_comment("pg_trigger", "g.oid")}
     FROM pg_trigger g JOIN {_FROM_CLASS} ON c.oid = g.tgrelid
-    WHERE NOT g.tgisinternal AND {_user_relation("'r', 'p', 'f', 'v'")}""",
+    WHERE NOT g.tgisinternal AND {_user_relation("'r', 'p', 'f', 'v'")}{{scope}}""",
+    ),
 )

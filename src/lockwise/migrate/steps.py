@@ -87,7 +87,7 @@ def run_steps(
     expected = database_name(url)
 
     def all_steps(_rev: Any, context: MigrationContext) -> list[Any]:
-        check_database(context, expected, url)
+        check_database(context, expected, url, handed=connection)
         return list(steps)
 
     try:
@@ -205,8 +205,14 @@ def database_name(url: str) -> str:
     return url.rsplit("/", 1)[1].split("?", 1)[0]
 
 
-def check_database(context: MigrationContext, expected: str, url: str) -> None:
-    """Refuse to go on when env.py opened another database than the one handed to it."""
+def check_database(
+    context: MigrationContext, expected: str, url: str, handed: Connection | None = None
+) -> None:
+    """Refuse to go on when env.py opened another database than the one handed to it.
+
+    `handed`: the connection lockwise opened on that database for env.py; when env.py
+    migrates on it, the server is not asked which database it is.
+    """
     if context.connection is None:
         raise BadInput("env.py configured no connection: it runs in offline (--sql) mode only")
     dialect = context.connection.dialect.name
@@ -216,6 +222,8 @@ def check_database(context: MigrationContext, expected: str, url: str) -> None:
             " lockwise handed it as sqlalchemy.url: if env.py reads its URL from an"
             ' environment variable, name it in [tool.lockwise] url_env = ["..."]'
         )
+    if handed is not None and context.connection is handed:
+        return
     actual = context.connection.exec_driver_sql("SELECT current_database()").scalar()
     if actual != expected:
         raise BadInput(

@@ -2,20 +2,22 @@
 
 Revision 1 runs the example's setup SQL; revision 2 is the example's `upgrade()`
 body. Its capture is what the rule sees in a real review. Used by the rule tests and
-available to anyone writing a rule.
+available to anyone writing a rule: `run_example` runs one, `ExampleRunner` many, and
+examples with the same setup share the database it builds.
 """
 
 from __future__ import annotations
 
 import tempfile
 import textwrap
+from collections import OrderedDict
 from pathlib import Path
 
 from lockwise.capture import capture
-from lockwise.database.scratch import ScratchSession
+from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.database.server import Server
 from lockwise.migrate.steps import run_step
-from lockwise.project import load_project
+from lockwise.project import Project, Revision, load_project
 from lockwise.review.facts import revision_facts
 from lockwise.rules.base import Example, RevisionFacts
 
@@ -116,13 +118,55 @@ def _write(path: Path, revision: str, down: str | None, example: Example) -> Non
 
 def run_example(server: Server, example: Example, target_version: int = 15) -> RevisionFacts:
     """Capture the example's upgrade on `server` and return the facts a rule reads."""
-    with tempfile.TemporaryDirectory(prefix="lockwise-example-") as folder:
-        project = load_project(write_example(Path(folder), example))
-        setup, body = project.revisions
+    with ExampleRunner(server) as runner:
+        return runner.run(example, target_version)
+
+
+class ExampleRunner:
+    """Runs examples one after another on one server, over one maintenance connection.
+
+    The database an example's setup builds is kept, and the next examples with the same
+    setup start from it: capture clones it and leaves it as it was. The few setups used
+    last are kept (`keep`); every database is dropped on exit.
+    """
+
+    def __init__(self, server: Server, keep: int = 8) -> None:
         # Some examples need a superuser (LW111 creates an access method): they show
         # locks, not what a run role may do.
-        with ScratchSession(server, isolate=False) as session:
-            base = session.create()
+        self._session = ScratchSession(server, isolate=False)
+        self._keep = keep
+        self._bases: OrderedDict[str, ScratchDatabase] = OrderedDict()
+
+    def __enter__(self) -> ExampleRunner:
+        self._session.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bases.clear()
+        self._session.__exit__(*exc)
+
+    def run(self, example: Example, target_version: int = 15) -> RevisionFacts:
+        """Capture the example's upgrade and return the facts a rule reads."""
+        with tempfile.TemporaryDirectory(prefix="lockwise-example-") as folder:
+            project = load_project(write_example(Path(folder), example))
+            setup, body = project.revisions
+            base = self._base(project, setup, example.setup)
+            captured = capture(project, self._session, base, body)
+        return revision_facts(captured, body, target_version, async_env=example.async_env)
+
+    def _base(self, project: Project, setup: Revision, sql: str) -> ScratchDatabase:
+        """The database at the setup revision: kept from an earlier example, or built."""
+        if sql in self._bases:
+            self._bases.move_to_end(sql)
+            return self._bases[sql]
+        base = self._session.create()
+        try:
             run_step(project, base.url, setup, "upgrade")
-            captured = capture(project, session, base, body)
-    return revision_facts(captured, body, target_version, async_env=example.async_env)
+        except BaseException:
+            self._session.drop(base)
+            raise
+        self._bases[sql] = base
+        if len(self._bases) > self._keep:
+            _, oldest = self._bases.popitem(last=False)
+            self._session.drop(oldest)
+        return base

@@ -23,7 +23,7 @@ import psycopg
 from sqlalchemy.engine import Connection
 
 from lockwise import interrupts
-from lockwise.capture import Capture, Facts, Recorded, assemble, measure, record
+from lockwise.capture import Capture, Facts, Recorded, Relations, assemble, measure, record
 from lockwise.capture.record import recording_files
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.errors import LockwiseError
@@ -80,11 +80,21 @@ class _Walk:
             self._shared = shared_connection(self.project, self.database.url)
         return self._shared
 
-    def measure(self, recorded: list[Recorded]) -> list[Facts]:
-        """Replay and measure statements on the working database, on one connection."""
+    def measure(self, recorded: list[Recorded], relations: Relations | None = None) -> list[Facts]:
+        """Replay and measure statements on the working database, on one connection.
+
+        `relations`: what the last call left, when nothing else changed the database since.
+        """
+        return measure(self.database, recorded, self._measuring_connection(), relations)
+
+    def relations(self) -> Relations:
+        """The working database's relations, for `measure` to keep up to date."""
+        return Relations.read(self._measuring_connection())
+
+    def _measuring_connection(self) -> psycopg.Connection[Any]:
         if self._measuring is None:
             self._measuring = psycopg.connect(self.database.url, autocommit=True)
-        return measure(self.database, recorded, self._measuring)
+        return self._measuring
 
     def close(self) -> None:
         """Close every connection to the working database (before cloning or dropping it)."""
@@ -243,12 +253,13 @@ def _capture_in_one_go(walk: _Walk, progress: Progress | None) -> list[RevisionC
         walk.rebuild()
         return None
     up_facts = {}
+    relations = walk.relations()  # read once: from here on only the replays change it
     for index, revision in enumerate(revisions):
         interrupts.check()
         if progress:
             progress(index, len(revisions), revision)
-        up_facts[revision.id] = walk.measure(_of(ups, revision))
-    down_facts = {r.id: walk.measure(_of(downs, r)) for r in reversed(revisions)}
+        up_facts[revision.id] = walk.measure(_of(ups, revision), relations)
+    down_facts = {r.id: walk.measure(_of(downs, r), relations) for r in reversed(revisions)}
     return [
         RevisionCapture(
             r,
