@@ -32,6 +32,24 @@ def start(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True, env=os.environ.copy())
 
 
+def wait_for_lockwise_handlers(pid: int) -> None:
+    """Until process `pid` catches SIGTERM, as lockwise's `interrupts.install` makes it.
+
+    A signal before that lands in Python's own start-up (importing `typing` takes
+    longer than 0.2 s on a loaded machine), where no program can handle it.
+    """
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        caught = int(
+            next(line for line in status.splitlines() if line.startswith("SigCgt:"))[7:], 16
+        )
+        if caught & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.005)
+    raise AssertionError("lockwise never installed its signal handlers")
+
+
 def wait_for_a_sleeping_migration(server: Server, pid: int) -> None:
     """Until process `pid`'s migration (slow_migration's pg_sleep) is running."""
     deadline = time.monotonic() + 60
@@ -69,6 +87,7 @@ def test_ctrl_c_at_any_moment_of_check_exits_130_with_nothing_left(
     server_env: Server, delay: float
 ) -> None:
     process = start("check", str(BACKEND))
+    wait_for_lockwise_handlers(process.pid)
     time.sleep(delay)
     if process.poll() is not None:
         process.communicate()

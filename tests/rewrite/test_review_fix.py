@@ -80,7 +80,9 @@ def test_fixed_revisions_review_without_errors(server_env: Server, fixed: tuple[
 
 def test_fixed_history_passes_lockwise_test(server_env: Server, fixed: tuple[Path, str]) -> None:
     project, _ = fixed
-    assert commands.test(project).ok
+    # Without the data checks: a fix makes a step safe to run, not valid over rows
+    # that break it (the fixed SET NOT NULL still refuses the synthetic NULLs).
+    assert commands.test(project, data=False).ok
 
 
 def test_fix_reports_what_it_fixed_and_what_remains(fixed: tuple[Path, str]) -> None:
