@@ -128,6 +128,7 @@ def project_with_env_lines(tmp_path: Path, lines: str) -> Project:
     return load_project(tmp_path / "project")
 
 
+@pytest.mark.version_independent  # how env.py is run
 def test_env_py_is_compiled_without_lockwise_own_future_imports(
     scratch_url: str, tmp_path: Path
 ) -> None:
@@ -140,6 +141,7 @@ def test_env_py_is_compiled_without_lockwise_own_future_imports(
     assert probe(project, scratch_url).takes_connection is False
 
 
+@pytest.mark.version_independent  # how env.py is run
 def test_env_py_sets_up_logging_once_per_project(
     scratch_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,6 +156,7 @@ def test_env_py_sets_up_logging_once_per_project(
     assert applied == [project.config.config_file_name]
 
 
+@pytest.mark.version_independent  # how env.py is run
 def test_logging_file_config_is_given_back_after_env_py_runs(
     scratch_url: str, tmp_path: Path
 ) -> None:

@@ -117,6 +117,15 @@ def test_overwriting_a_column_the_revision_does_not_alter_is_changed_data(
     )
 
 
+def test_an_overwrite_outside_a_transaction_is_changed_data(pg_server: Server) -> None:
+    step = steps(pg_server, "changed_data")["da7c00000004"]
+    assert (step.data, step.ok) == ("changed", False)
+    assert step.data_problems == (
+        "column accounts.email: the upgrade overwrote 50 of its 50 values,"
+        " though it does not alter it",
+    )
+
+
 def test_a_project_check_that_fails_is_reported_after_each_upgrade(pg_server: Server) -> None:
     step = steps(pg_server, "revision_data")["da7d00000002"]
     assert step.data == "changed"
@@ -163,7 +172,7 @@ def test_check_reports_changed_data_and_exits_1(server_env: Server) -> None:
     run = lockwise("check", "--format", "json", str(PROJECTS / "changed_data"))
     revisions = json.loads(run.stdout)["test"]["revisions"]
     assert run.returncode == 1
-    assert [step["data"] for step in revisions] == ["ok", "ok", "changed"]
+    assert [step["data"] for step in revisions] == ["ok", "ok", "changed", "changed"]
 
 
 def test_a_revision_data_file_named_after_no_revision_is_bad_input(tmp_path: Path) -> None:

@@ -51,6 +51,16 @@ class Part:
     items: tuple[Item, ...]
     names: frozenset[int] = frozenset()
 
+    @cached_property
+    def tables(self) -> Mapping[tuple[str, str], tuple[Item, tuple[str, ...]]]:
+        """Its tables by (schema, name), each with its columns' names in catalog order."""
+        tables = {(i.schema, i.name): i for i in self.items if i.kind == "table"}
+        columns: dict[tuple[str, str], list[str]] = {table: [] for table in tables}
+        for item in self.items:
+            if item.kind == "column" and (item.schema, item.table) in columns:
+                columns[(item.schema, item.table)].append(item.name)
+        return {table: (tables[table], tuple(sorted(columns[table]))) for table in tables}
+
 
 @dataclass(frozen=True)
 class TrackedCatalog:

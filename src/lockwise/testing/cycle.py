@@ -38,8 +38,9 @@ import psycopg
 from sqlalchemy.engine import Connection
 
 from lockwise import interrupts
-from lockwise.database.catalog import Catalog, diff, only_validated, snapshot
+from lockwise.database.catalog import diff, only_validated
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
+from lockwise.database.tracking import TrackedCatalog, narrowed, track
 from lockwise.migrate.baseline import fresh_database
 from lockwise.migrate.steps import (
     Direction,
@@ -52,6 +53,8 @@ from lockwise.migrate.steps import (
 )
 from lockwise.project import Project, Revision
 from lockwise.testing.data import FAILING, DataChecks, DataOptions, RevisionWatch, Stage
+from lockwise.testing.data_sums import TableName
+from lockwise.testing.written import watching_writes
 
 Outcome = Literal["ok", "failed", "skipped", "empty", "irreversible", "trace", "differs"]
 Progress = Callable[[int, int, Revision], None]
@@ -95,7 +98,7 @@ class _Work:
     project: Project
     session: ScratchSession
     database: ScratchDatabase
-    schema: Catalog
+    schema: TrackedCatalog
     checkpoint: ScratchDatabase | None = None
     since_checkpoint: list[Revision] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
@@ -106,13 +109,21 @@ class _Work:
     watching: RevisionWatch | None = None  # the data of the revision being checked
     _conn: psycopg.Connection[Any] | None = None
     _shared: Connection | None = None
+    _last: TrackedCatalog | None = None  # the last snapshot of the working database
+    _written: set[int] | None = field(default_factory=set)  # since the last checksums
 
-    def snapshot(self, stage: Stage | None = None) -> Catalog:
-        """The schema now; after `stage` of the revision, its data too (when watched)."""
-        catalog = snapshot(self._connection(), exclude_tables=self.version_tables)
+    def snapshot(self, stage: Stage | None = None) -> TrackedCatalog:
+        """The schema now; after `stage` of the revision, its data too (when watched).
+
+        Each snapshot re-reads only what moved since the last one of the same database
+        (`database.tracking`), so a step costs what it changed, not the whole schema.
+        """
+        self._last = track(self._connection(), self._last, exclude_tables=self.version_tables)
         if stage and self.watching:
-            self.watching.see(stage, self._connection(), catalog)
-        return catalog
+            written = _tables(self._last, self._written)
+            self.watching.see(stage, self._connection(), self._last, written)
+            self._written = set()
+        return self._last
 
     def _connection(self) -> psycopg.Connection[Any]:
         """Lockwise's own connection to the working database (opened on first use)."""
@@ -123,6 +134,7 @@ class _Work:
     def watch(self, revision: Revision) -> None:
         """Fill the empty tables before `revision` and watch its data (when data checks are on)."""
         self.watching = None
+        self._written = set()  # the checksums taken before it are of the database as it is
         if self.data:
             self.watching = self.data.before(self._connection(), revision.id, self.schema)
 
@@ -136,11 +148,17 @@ class _Work:
     def step(self, revision: Revision, direction: Direction) -> MigrationFailure | None:
         interrupts.check()
         try:
-            run_step(self.project, self.database.url, revision, direction, self.connection)
+            with watching_writes() as writes:
+                run_step(self.project, self.database.url, revision, direction, self.connection)
         except StepFailed as error:
             self.close()  # a failed migration may leave its connection unusable
+            self._written = None
             interrupts.check()  # a step cut short by Ctrl-C is no failure to report
             return error.failure
+        written = writes.settled()
+        self._written = (
+            None if written is None or self._written is None else self._written | written
+        )
         return None
 
     def close(self) -> None:
@@ -152,7 +170,7 @@ class _Work:
             self._shared.close()
             self._shared = None
 
-    def applied(self, revision: Revision, schema: Catalog, checkpoint: bool = False) -> None:
+    def applied(self, revision: Revision, schema: TrackedCatalog, checkpoint: bool = False) -> None:
         """Record a clean upgrade of `revision`; clone a checkpoint now and then."""
         self.schema = schema
         self.since_checkpoint.append(revision)
@@ -234,7 +252,7 @@ def run_cycle(
     """
     database = fresh_database(project, session)
     target = probe(project, database.url)
-    work = _Work(project, session, database, Catalog(items=()), checkpoint_every=checkpoint_every)
+    work = _Work(project, session, database, TrackedCatalog({}), checkpoint_every=checkpoint_every)
     work.data = DataChecks(data) if data else None
     work.version_tables = target.version_tables
     work.share_connection = target.takes_connection
@@ -281,7 +299,8 @@ def _check(work: _Work, revision: Revision, base: StepResult) -> StepResult:
     after_up = work.snapshot("up")
     if revision.downgrade_empty or revision.irreversible:
         work.applied(revision, after_up)
-        changed = bool(diff(before, after_up)) and not only_validated(before, after_up)
+        moved = narrowed(before, after_up)
+        changed = bool(diff(*moved)) and not only_validated(*moved)
         return _without_downgrade(revision, base, changed)
     result = _down_and_up(work, revision, replace(base, up="ok"), before, after_up)
     if not result.ok:
@@ -317,15 +336,27 @@ def _without_downgrade(revision: Revision, base: StepResult, changed: bool) -> S
 
 
 def _down_and_up(
-    work: _Work, revision: Revision, base: StepResult, before: Catalog, after_up: Catalog
+    work: _Work,
+    revision: Revision,
+    base: StepResult,
+    before: TrackedCatalog,
+    after_up: TrackedCatalog,
 ) -> StepResult:
     failure = work.step(revision, "downgrade")
     if failure:
         return replace(base, down="failed", failure=failure)
-    trace = tuple(diff(before, work.snapshot("down")))
+    trace = tuple(diff(*narrowed(before, work.snapshot("down"))))
     result = replace(base, down="ok", no_trace="trace" if trace else "ok", trace=trace)
     failure = work.step(revision, "upgrade")
     if failure:
         return replace(result, up_again="failed", failure=failure)
-    differs = tuple(diff(after_up, work.snapshot("up again")))
+    differs = tuple(diff(*narrowed(after_up, work.snapshot("up again"))))
     return replace(result, up_again="differs" if differs else "ok", up_again_diff=differs)
+
+
+def _tables(schema: TrackedCatalog, relations: set[int] | None) -> set[TableName] | None:
+    """The tables among `relations` (oids) in `schema`; None stays None (any table)."""
+    if relations is None:
+        return None
+    parts = (schema.parts[oid] for oid in relations if oid in schema.parts)
+    return {(i.schema, i.name) for part in parts for i in part.items if i.kind == "table"}

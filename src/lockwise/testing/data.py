@@ -19,7 +19,7 @@ again; one that does not hold counts as changed data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import psycopg
 from psycopg import sql
 
-from lockwise.database.catalog import Catalog
+from lockwise.database.tracking import TrackedCatalog, narrowed
 from lockwise.migrate.steps import MigrationFailure
 from lockwise.testing.data_compare import (
     TouchedColumns,
@@ -82,7 +82,7 @@ class DataChecks:
         self._last: tuple[psycopg.Connection[Any], DataState] | None = None
 
     def before(
-        self, conn: psycopg.Connection[Any], revision: str, schema: Catalog
+        self, conn: psycopg.Connection[Any], revision: str, schema: TrackedCatalog
     ) -> RevisionWatch:
         """Fill the empty tables, load the project's rows, and take the checksums."""
         state = self._current(conn, schema)
@@ -100,7 +100,7 @@ class DataChecks:
     def take(
         self,
         conn: psycopg.Connection[Any],
-        schema: Catalog,
+        schema: TrackedCatalog,
         state: DataState | None = None,
         tables: list[TableName] | None = None,
     ) -> DataState:
@@ -109,7 +109,26 @@ class DataChecks:
         self._last = (conn, state)
         return state
 
-    def _current(self, conn: psycopg.Connection[Any], schema: Catalog) -> DataState:
+    def after_step(
+        self,
+        conn: psycopg.Connection[Any],
+        schema: TrackedCatalog,
+        written: Collection[TableName] | None,
+    ) -> DataState:
+        """The checksums after a step that may have written `written` (None: any table).
+
+        Only those tables, and tables new since the last checksums on `conn`, are read
+        again; the others keep their last checksums.
+        """
+        if written is None or self._last is None or self._last[0] is not conn:
+            return self.take(conn, schema)
+        last = self._last[1]
+        tables = tables_of(schema)
+        stale = [table for table in tables if table in written or table not in last]
+        kept = {table: last[table] for table in tables if table in last and table not in stale}
+        return self.take(conn, schema, kept, stale)
+
+    def _current(self, conn: psycopg.Connection[Any], schema: TrackedCatalog) -> DataState:
         """The checksums last taken on `conn`, else now.
 
         The cycle closes its connection whenever it rebuilds or clones the database, so
@@ -120,7 +139,7 @@ class DataChecks:
         return self.take(conn, schema)
 
     def _to_fill(
-        self, schema: Catalog, state: DataState, project: RevisionData | None
+        self, schema: TrackedCatalog, state: DataState, project: RevisionData | None
     ) -> list[TableName]:
         """The empty tables, but those the project gives rows for and those refused before."""
         if not self.options.rows:
@@ -134,7 +153,7 @@ class DataChecks:
         ]
 
     def _fill(
-        self, conn: psycopg.Connection[Any], schema: Catalog, tables: list[TableName]
+        self, conn: psycopg.Connection[Any], schema: TrackedCatalog, tables: list[TableName]
     ) -> list[str]:
         """Fill `tables`; one note per table left empty (not tried again while it stays as is)."""
         refused = fill_tables(conn, tables, self.options.rows, self.options.seed)
@@ -145,7 +164,7 @@ class DataChecks:
             for table, error in refused.items()
         ]
 
-    def empty(self, conn: psycopg.Connection[Any], schema: Catalog) -> None:
+    def empty(self, conn: psycopg.Connection[Any], schema: TrackedCatalog) -> None:
         """Empty every table of `schema` (Alembic's version table is not in it)."""
         tables = [sql.Identifier(*table) for table in tables_of(schema)]
         if tables:
@@ -159,16 +178,25 @@ class RevisionWatch:
     """The data of one revision's cycle: before it, and after each step that ran."""
 
     run: DataChecks
-    schema: Catalog
+    schema: TrackedCatalog
     before: DataState
     notes: list[str]
     project: RevisionData | None = None
-    seen: dict[Stage, tuple[Catalog, DataState]] = field(default_factory=dict)
+    seen: dict[Stage, tuple[TrackedCatalog, DataState]] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (outcome, line)
 
-    def see(self, stage: Stage, conn: psycopg.Connection[Any], catalog: Catalog) -> None:
-        """Take the checksums after `stage`; run the project's checks after an upgrade."""
-        self.seen[stage] = (catalog, self.run.take(conn, catalog))
+    def see(
+        self,
+        stage: Stage,
+        conn: psycopg.Connection[Any],
+        catalog: TrackedCatalog,
+        written: Collection[TableName] | None = None,
+    ) -> None:
+        """Take the checksums after `stage`; run the project's checks after an upgrade.
+
+        `written`: the tables the step may have written (None: any).
+        """
+        self.seen[stage] = (catalog, self.run.after_step(conn, catalog, written))
         if self.project and stage != "down":
             when = "after the upgrade" if stage == "up" else "after upgrading again"
             for line in run_checks(conn, self.project.checks):
@@ -209,7 +237,7 @@ class RevisionWatch:
         if "up" not in self.seen:
             return "skipped", tuple(self.notes)
         up_schema, up = self.seen["up"]
-        touched = TouchedColumns(self.schema, up_schema)
+        touched = TouchedColumns(*narrowed(self.schema, up_schema))
         found = [*self.problems, *upgrade_changes(self.before, up, touched)]
         if "down" in self.seen:
             found += downgrade_losses(self.before, up, self.seen["down"][1])
@@ -220,10 +248,10 @@ class RevisionWatch:
         return worst, (*self.notes, *(line for _, line in found))
 
 
-def column_types(schema: Catalog) -> dict[TableName, dict[str, str]]:
+def column_types(schema: TrackedCatalog) -> dict[TableName, dict[str, str]]:
     """Per table of `schema` that holds data, each column's type."""
     types: dict[TableName, dict[str, str]] = {table: {} for table in tables_of(schema)}
-    for item in schema.items:
+    for item in schema.catalog.items:
         if item.kind == "column" and (item.schema, item.table) in types:
             types[(item.schema, item.table)][item.name] = str(dict(item.attrs).get("type"))
     return types

@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from lockwise.database.catalog import Catalog
+from lockwise.database.tracking import TrackedCatalog
 
 TableName = tuple[str, str]  # (schema, name)
 
@@ -48,18 +48,19 @@ def table_name(text: str) -> TableName:
     return (schema or "public", name)
 
 
-def tables_of(catalog: Catalog) -> dict[TableName, tuple[str, ...]]:
-    """The tables that hold data in `catalog` (not partitions, nor foreign tables), with columns."""
-    tables = {
-        (item.schema, item.name): ()
-        for item in catalog.items
-        if item.kind == "table" and _holds_data(dict(item.attrs))
+def tables_of(schema: TrackedCatalog) -> dict[TableName, tuple[str, ...]]:
+    """The tables that hold data in `schema` (not partitions, nor foreign tables), with columns.
+
+    In the catalog's order. Worked out per owner, once per owner's snapshot, so a step
+    that changed one table costs one table's work, not the whole schema's.
+    """
+    found = {
+        table: columns
+        for part in schema.parts.values()
+        for table, (item, columns) in part.tables.items()
+        if _holds_data(dict(item.attrs))
     }
-    columns: dict[TableName, list[str]] = {table: [] for table in tables}
-    for item in catalog.items:
-        if item.kind == "column" and (item.schema, item.table) in columns:
-            columns[(item.schema, item.table)].append(item.name)
-    return {table: tuple(names) for table, names in columns.items()}
+    return dict(sorted(found.items()))
 
 
 def _holds_data(attrs: Mapping[str, object]) -> bool:
@@ -79,7 +80,7 @@ class Checksums:
     def take(
         self,
         conn: psycopg.Connection[Any],
-        catalog: Catalog,
+        catalog: TrackedCatalog,
         only: Collection[TableName] | None = None,
     ) -> dict[TableName, TableSum]:
         """The data of every table in `catalog` (or `only` those), as it is now in the database."""
