@@ -10,6 +10,7 @@ operation instead of running it, in a namespace made of the file's top-level sta
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -70,26 +71,56 @@ def call_at(path: Path, line: int | None) -> OpCall | None:
         return None
     try:
         source = path.read_text(encoding="utf-8")
-        tree = _parsed(source)
+        return _call_at(str(path), source, line)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return None
+
+
+@lru_cache(maxsize=1024)
+def _call_at(path: str, source: str, line: int) -> OpCall | None:
+    """`call_at` for one version of a file: a statement's findings share one answer."""
     found = [
         statement
-        for statement in ast.walk(tree)
-        if isinstance(statement, ast.Expr)
-        and _op_call(statement.value)
-        and statement.lineno <= line <= (statement.end_lineno or statement.lineno)
+        for statement in _op_statements(source)
+        if statement.lineno <= line <= (statement.end_lineno or statement.lineno)
     ]
     if not found:
         return None
     statement = min(found, key=lambda s: (s.end_lineno or s.lineno) - s.lineno)
-    return _described(source, statement, _namespace(str(path), source))
+    return _described(source, statement, _namespace(path, source))
 
 
 @lru_cache(maxsize=64)
-def _parsed(source: str) -> ast.Module:
-    """A file's syntax tree, parsed once for all of its findings."""
-    return ast.parse(source)
+def _op_statements(source: str) -> tuple[ast.Expr, ...]:
+    """A file's `op.*(...)` statements, parsed once for all of its findings."""
+    return tuple(
+        statement
+        for statement in ast.walk(ast.parse(source))
+        if isinstance(statement, ast.Expr) and _op_call(statement.value)
+    )
+
+
+# Lines as `ast` counts them: ended by \r\n, \n or \r only (not by form feeds).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
+
+
+@lru_cache(maxsize=64)
+def _lines(source: str) -> tuple[bytes, ...]:
+    """A file's lines as UTF-8 (the encoding `ast` counts columns in), split once."""
+    return tuple(line.encode() for line in _LINE.findall(source))
+
+
+def _segment(source: str, node: ast.expr) -> str:
+    """The source text of `node`, as `ast.get_source_segment` returns it (without padding)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return ""
+    lines = _lines(source)
+    first, last = node.lineno - 1, node.end_lineno - 1
+    start, end = node.col_offset, node.end_col_offset
+    if first == last:
+        return lines[first][start:end].decode()
+    middle = b"".join(lines[first + 1 : last])
+    return (lines[first][start:] + middle + lines[last][:end]).decode()
 
 
 def _op_call(node: ast.expr) -> bool:
@@ -104,10 +135,8 @@ def _op_call(node: ast.expr) -> bool:
 def _described(source: str, statement: ast.Expr, namespace: dict[str, Any]) -> OpCall:
     call = statement.value
     assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-    text = [ast.get_source_segment(source, a) or "" for a in call.args]
-    keywords = {
-        k.arg: ast.get_source_segment(source, k.value) or "" for k in call.keywords if k.arg
-    }
+    text = [_segment(source, a) for a in call.args]
+    keywords = {k.arg: _segment(source, k.value) for k in call.keywords if k.arg}
     return OpCall(
         name=call.func.attr,
         args=tuple(text),
