@@ -7,7 +7,7 @@ import io
 from rich.console import Console, RenderableType
 
 from lockwise.report import review_text
-from lockwise.report.test_text import _drift, _problem
+from lockwise.report.test_text import drift_block, step_block
 from lockwise.review.findings import ReviewReport
 from lockwise.testing.cycle import StepResult
 from lockwise.testing.drift import Drift
@@ -17,12 +17,12 @@ WIDTH = 120  # for what is laid out to a width: as `lockwise test` in a CI log
 
 def step_text(step: StepResult) -> str:
     """`lockwise test`'s block for one revision: its title, then each problem."""
-    return plain_text(_problem(step))
+    return plain_text(step_block(step))
 
 
 def drift_text(drift: Drift | None) -> str:
     """`lockwise test`'s models-vs-schema line, with the ops autogenerate would write."""
-    return plain_text(_drift(drift))
+    return plain_text(drift_block(drift))
 
 
 def review_of(report: ReviewReport) -> str:

@@ -17,9 +17,9 @@ def render(report: TestReport) -> RenderableType:
     """Return the rich renderable for the whole report."""
     parts: list[RenderableType] = [_table(report)]
     parts += [
-        _problem(step) for step in report.steps if not step.ok or step.note or step.data_problems
+        step_block(step) for step in report.steps if not step.ok or step.note or step.data_problems
     ]
-    parts.append(_drift(report.drift))
+    parts.append(drift_block(report.drift))
     parts.append(_verdict(report))
     return Group(*parts)
 
@@ -46,7 +46,8 @@ def _cell(outcome: str) -> Text:
     return Text(outcome, style=_STYLE.get(outcome, "bold red"))
 
 
-def _problem(step: StepResult) -> RenderableType:
+def step_block(step: StepResult) -> RenderableType:
+    """One revision's block: its title, its note, then each problem (the pytest plugin's too)."""
     title = Text(f"\n{step.revision} {step.message} ({step.file})", style="bold")
     lines: list[RenderableType] = [title]
     if step.note:
@@ -91,7 +92,8 @@ def _indent(item: str) -> str:
     return "    " + item.replace("\n", "\n      ")
 
 
-def _drift(drift: Drift | None) -> RenderableType:
+def drift_block(drift: Drift | None) -> RenderableType:
+    """The models-vs-schema line, with the operations autogenerate would write."""
     if drift is None:
         return Text(
             "\nmodels vs schema: not compared (the history did not reach its head)", style="dim"
