@@ -176,6 +176,13 @@ def measure(server: Server, lockwise: str, figures: Figures, project: Path, fold
     total, tests = time_pytest_alembic(server, project, folder)
     figures.pytest_alembic.append(total)
     figures.tests.append(tests)
+    # A run of pytest-alembic at 200 revisions takes minutes: say where the run is.
+    print(
+        f"{figures.revisions} revisions: lockwise test {figures.lockwise[-1]:.2f} s,"
+        f" --no-data {figures.schema_only[-1]:.2f} s, pytest-alembic {total:.2f} s",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def report(rows: list[Figures], runs: int) -> str:
