@@ -8,11 +8,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lockwise.capture import Capture, Facts, Lock, Recorded, Statement, capture, measure
+from lockwise.capture import Capture, Facts, Lock, Recorded, Statement, measure
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.database.server import Server
 from lockwise.migrate.steps import run_step
 from lockwise.project import Project, load_project
+from lockwise.review.history import RevisionCapture, Start, capture_revision
 
 PROJECT = Path(__file__).parent / "projects" / "capture_facts"
 
@@ -35,9 +36,15 @@ def at_revision(project: Project, session: ScratchSession, count: int) -> Scratc
     return base
 
 
+def captured(project: Project, session: ScratchSession, index: int) -> RevisionCapture:
+    """Revision `index` as review captures it, from a database at the one before."""
+    start = Start(at_revision(project, session, index), tuple(project.revisions[:index]))
+    return capture_revision(project, session, start, project.revisions[index])
+
+
 @pytest.fixture
 def mixed(project: Project, session: ScratchSession) -> Capture:
-    return capture(project, session, at_revision(project, session, 1), project.revisions[1])
+    return captured(project, session, 1).upgrade
 
 
 def on_line(result: Capture, line: int) -> Statement:
@@ -84,9 +91,7 @@ def test_bulk_insert_is_captured_with_its_rows_lock(mixed: Capture) -> None:
 def test_autocommit_block_statement_is_not_transactional(
     project: Project, session: ScratchSession
 ) -> None:
-    base = at_revision(project, session, 2)
-    result = capture(project, session, base, project.revisions[2])
-    (statement,) = result.statements
+    (statement,) = captured(project, session, 2).upgrade.statements
     assert statement.sql.startswith("CREATE INDEX CONCURRENTLY")
     assert statement.transactional is False
 
@@ -94,16 +99,15 @@ def test_autocommit_block_statement_is_not_transactional(
 def test_concurrent_index_build_is_seen_holding_share_update_exclusive(
     project: Project, session: ScratchSession
 ) -> None:
-    base = at_revision(project, session, 2)
-    (statement,) = capture(project, session, base, project.revisions[2]).statements
+    (statement,) = captured(project, session, 2).upgrade.statements
     assert statement.locks_measured is True
     assert Lock("orders", "ShareUpdateExclusiveLock") in statement.locks
     assert Lock("orders", "ShareLock") not in statement.locks
 
 
 def test_downgrade_is_captured_too(project: Project, session: ScratchSession) -> None:
-    base = at_revision(project, session, 2)
-    result = capture(project, session, base, project.revisions[1], "downgrade")
+    result = captured(project, session, 1).downgrade
+    assert result is not None
     assert result.statements[0].sql == "DROP TABLE refunds"
     assert Lock("orders", "AccessExclusiveLock") in result.statements[-1].locks
 
@@ -111,9 +115,9 @@ def test_downgrade_is_captured_too(project: Project, session: ScratchSession) ->
 def test_capture_leaves_its_base_database_as_it_was(
     project: Project, session: ScratchSession
 ) -> None:
-    base = at_revision(project, session, 1)
-    capture(project, session, base, project.revisions[1])
-    result = capture(project, session, base, project.revisions[1])
+    start = Start(at_revision(project, session, 1), tuple(project.revisions[:1]))
+    capture_revision(project, session, start, project.revisions[1])
+    result = capture_revision(project, session, start, project.revisions[1]).upgrade
     assert result.failure is None and len(result.statements) == 7
 
 

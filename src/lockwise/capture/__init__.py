@@ -1,13 +1,14 @@
-"""Run one revision on a scratch database and record what each statement did.
+"""Record what each statement of a revision did, in two passes.
 
-Two passes over clones of the database at the preceding revision:
+Review's walk (`review.history`) runs them on its working database; the rule examples
+are captured by the same walk:
 
 1. Record. The revision runs through the project's own env.py, as `lockwise test`
    runs it. A SQLAlchemy `before_cursor_execute` listener keeps every statement whose
    call stack passes through the revision file (so Alembic's own bookkeeping and
    introspection are left out) with the line of that file it came from, and whether
    it ran inside a transaction or in an autocommit block.
-2. Measure. The recorded statements are replayed in order on a twin clone, each in a
+2. Measure. The recorded statements are replayed in order, each in a
    transaction of its own, so a lock taken by an earlier statement cannot hide the
    locks a later one needs. Inside that transaction, right after the statement:
    its locks (`pg_locks` for this backend), the relations it rewrote (`relfilenode`
@@ -26,13 +27,7 @@ from collections.abc import Sequence
 from lockwise.capture.facts import Capture, Lock, Recorded, Statement
 from lockwise.capture.measure import Facts, Relations, measure
 from lockwise.capture.record import record
-from lockwise.database.scratch import ScratchDatabase, ScratchSession
-from lockwise.migrate.steps import (
-    Direction,
-    MigrationFailure,
-    probe,
-    shared_connection,
-)
+from lockwise.migrate.steps import Direction, MigrationFailure
 from lockwise.project import Project, Revision
 
 __all__ = [
@@ -43,41 +38,9 @@ __all__ = [
     "Relations",
     "Statement",
     "assemble",
-    "capture",
     "measure",
     "record",
 ]
-
-
-def capture(
-    project: Project,
-    session: ScratchSession,
-    base: ScratchDatabase,
-    revision: Revision,
-    direction: Direction = "upgrade",
-) -> Capture:
-    """Record and measure one step of `revision`, starting from the database `base`.
-
-    `base` is left as it was: both passes run on clones of it.
-    """
-    first = session.create(base)
-    takes = probe(project, first.url).takes_connection
-    shared = shared_connection(project, first.url) if takes else None
-    try:
-        recorded, failure = record(project, first, revision, direction, shared)
-    finally:
-        if shared is not None:
-            shared.close()
-        session.drop(first)
-    if failure is None:
-        twin = session.create(base)
-        try:
-            facts = measure(twin, recorded)
-        finally:
-            session.drop(twin)
-    else:
-        facts = []
-    return assemble(project, revision, direction, recorded, facts, failure)
 
 
 def assemble(

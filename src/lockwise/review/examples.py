@@ -1,9 +1,10 @@
 """Run a rule's example on a real server: a two-revision project, captured.
 
 Revision 1 runs the example's setup SQL; revision 2 is the example's `upgrade()`
-body. Its capture is what the rule sees in a real review. Used by the rule tests and
-available to anyone writing a rule: `run_example` runs one, `ExampleRunner` many, and
-examples with the same setup share the database it builds.
+body. It is captured by review's own walk (`review.history`), from a clone of the
+database at revision 1: what the rule sees is what it sees in a real review. Used by
+the rule tests and available to anyone writing a rule: `run_example` runs one,
+`ExampleRunner` many, and examples with the same setup share the database it builds.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import textwrap
 from collections import OrderedDict
 from pathlib import Path
 
-from lockwise.capture import capture
 from lockwise.database.scratch import ScratchDatabase, ScratchSession
 from lockwise.database.server import Server
 from lockwise.migrate.steps import run_step
 from lockwise.project import Project, Revision, load_project
 from lockwise.review.facts import revision_facts
+from lockwise.review.history import Start, capture_revision
 from lockwise.rules.base import Example, RevisionFacts
 
 _INI = """[alembic]
@@ -126,7 +127,7 @@ class ExampleRunner:
     """Runs examples one after another on one server, over one maintenance connection.
 
     The database an example's setup builds is kept, and the next examples with the same
-    setup start from it: capture clones it and leaves it as it was. The few setups used
+    setup start from it: the walk clones it and leaves it as it was. The few setups used
     last are kept (`keep`); every database is dropped on exit.
     """
 
@@ -151,8 +152,9 @@ class ExampleRunner:
             project = load_project(write_example(Path(folder), example))
             setup, body = project.revisions
             base = self._base(project, setup, example.setup)
-            captured = capture(project, self._session, base, body)
-        return revision_facts(captured, body, target_version, async_env=example.async_env)
+            captured = capture_revision(project, self._session, Start(base, (setup,)), body)
+        facts = revision_facts(captured.upgrade, body, target_version, async_env=example.async_env)
+        return facts
 
     def _base(self, project: Project, setup: Revision, sql: str) -> ScratchDatabase:
         """The database at the setup revision: kept from an earlier example, or built."""

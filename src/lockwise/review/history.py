@@ -168,20 +168,38 @@ class _Walk:
         self.database = fresh_database(self.project, self.session)
 
 
+@dataclass(frozen=True)
+class Start:
+    """Where a walk may start instead of base: a database with `applied` already run on it.
+
+    The walk works on a clone, so `database` is left as it was (the rule examples share
+    one per setup).
+    """
+
+    database: ScratchDatabase
+    applied: tuple[Revision, ...]
+
+
 def capture_history(
     project: Project,
     session: ScratchSession,
     selected: frozenset[str],
     progress: Progress | None = None,
+    start: Start | None = None,
 ) -> History:
-    """Capture each revision in `selected`; apply the others on the way."""
-    database = fresh_database(project, session)
+    """Capture each revision in `selected`; apply the others on the way.
+
+    The walk starts from base, or from a clone of `start.database`.
+    """
+    database = session.create(start.database) if start else fresh_database(project, session)
     target = probe(project, database.url)
     walk = _Walk(project, session, database, target.takes_connection)
+    walk.applied = list(start.applied) if start else []
     try:
         captures = _walk_history(walk, selected, progress)
     finally:
         walk.close()
+        session.drop(walk.database)
     not_reviewed = [
         NotReviewed(r.id, walk.failed[r.id])
         for r in project.revisions
@@ -192,19 +210,35 @@ def capture_history(
     return History(captures, target, not_reviewed)
 
 
+def capture_revision(
+    project: Project, session: ScratchSession, start: Start, revision: Revision
+) -> RevisionCapture:
+    """Capture one revision as review does, from `start` (which must precede it).
+
+    Raises:
+        LookupError: the revision was not reached.
+    """
+    history = capture_history(project, session, frozenset({revision.id}), start=start)
+    if not history.captures:
+        raise LookupError(f"{revision.id} was not reached: {history.not_reviewed}")
+    return history.captures[0]
+
+
 def _walk_history(
     walk: _Walk, selected: frozenset[str], progress: Progress | None
 ) -> list[RevisionCapture]:
     revisions = walk.project.revisions
-    if len(selected) == len(revisions):
+    if len(selected) == len(revisions) and not walk.applied:
         batch = _capture_in_one_go(walk, progress)
         if batch is not None:
             return batch
     captures: list[RevisionCapture] = []
     chosen = [r for r in revisions if r.id in selected]
+    already = {r.id for r in walk.applied}
     for revision in revisions:
         interrupts.check()
-        _visit(walk, revision, selected, chosen, captures, progress)
+        if revision.id not in already:
+            _visit(walk, revision, selected, chosen, captures, progress)
     return captures
 
 
