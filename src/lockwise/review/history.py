@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from sqlalchemy.engine import Connection
 
 from lockwise import interrupts
 from lockwise.capture import Capture, Facts, Recorded, Relations, assemble, measure, record
@@ -30,14 +29,11 @@ from lockwise.errors import LockwiseError
 from lockwise.migrate.baseline import fresh_database
 from lockwise.migrate.steps import (
     Direction,
-    StepFailed,
     Target,
     probe,
-    run_step,
     run_steps,
-    shared_connection,
-    upgrade_in_one_run,
 )
+from lockwise.migrate.working import WorkingDatabase
 from lockwise.project import Project, Revision
 from lockwise.review.findings import NotReviewed
 
@@ -62,23 +58,13 @@ class History:
     not_reviewed: list[NotReviewed]
 
 
-@dataclass
-class _Walk:
-    project: Project
-    session: ScratchSession
-    database: ScratchDatabase
-    share: bool
+@dataclass(kw_only=True)
+class _Walk(WorkingDatabase):
+    """Review's working database: the revisions applied on it, and those not reached."""
+
     applied: list[Revision] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # revision -> why it was not reached
-    _shared: Connection | None = None
     _measuring: psycopg.Connection[Any] | None = None
-
-    @property
-    def connection(self) -> Connection | None:
-        """The connection handed to env.py, when it takes one (opened on first use)."""
-        if self.share and self._shared is None:
-            self._shared = shared_connection(self.project, self.database.url)
-        return self._shared
 
     def measure(self, recorded: list[Recorded], relations: Relations | None = None) -> list[Facts]:
         """Replay and measure statements on the working database, on one connection.
@@ -98,9 +84,7 @@ class _Walk:
 
     def close(self) -> None:
         """Close every connection to the working database (before cloning or dropping it)."""
-        if self._shared is not None:
-            self._shared.close()
-            self._shared = None
+        super().close()
         if self._measuring is not None:
             self._measuring.close()
             self._measuring = None
@@ -116,12 +100,7 @@ class _Walk:
         return recorded, failure
 
     def apply(self, revision: Revision) -> bool:
-        interrupts.check()
-        try:
-            run_step(self.project, self.database.url, revision, "upgrade", self.connection)
-        except StepFailed:
-            self.close()
-            interrupts.check()
+        if self.run(revision, "upgrade"):
             return False
         self.applied.append(revision)
         return True
@@ -144,11 +123,7 @@ class _Walk:
 
     def _upgrade_fresh(self, revisions: list[Revision]) -> bool:
         self._restart()
-        if upgrade_in_one_run(self.project, self.database.url, revisions, self.connection):
-            return True
-        self.close()
-        interrupts.check()
-        return False
+        return self.upgrade_in_one_run(revisions)
 
     def _rebuild_step_by_step(self) -> None:
         self._restart()
@@ -163,9 +138,7 @@ class _Walk:
 
     def _restart(self) -> None:
         """Replace the working database with a fresh one: the baseline and nothing else."""
-        self.close()
-        self.session.drop(self.database)
-        self.database = fresh_database(self.project, self.session)
+        self.replace_database(fresh_database(self.project, self.session))
 
 
 @dataclass(frozen=True)
@@ -193,7 +166,8 @@ def capture_history(
     """
     database = session.create(start.database) if start else fresh_database(project, session)
     target = probe(project, database.url)
-    walk = _Walk(project, session, database, target.takes_connection)
+    walk = _Walk(project=project, session=session, database=database)
+    walk.share_connection = target.takes_connection
     walk.applied = list(start.applied) if start else []
     try:
         captures = _walk_history(walk, selected, progress)

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import psycopg
-from sqlalchemy.engine import Connection
 
 from lockwise import interrupts
 from lockwise.database.catalog import diff, only_validated
@@ -45,12 +44,9 @@ from lockwise.migrate.baseline import fresh_database
 from lockwise.migrate.steps import (
     Direction,
     MigrationFailure,
-    StepFailed,
     probe,
-    run_step,
-    shared_connection,
-    upgrade_in_one_run,
 )
+from lockwise.migrate.working import WorkingDatabase
 from lockwise.project import Project, Revision
 from lockwise.testing.data import FAILING, DataChecks, DataOptions, RevisionWatch, Stage
 from lockwise.testing.data_sums import TableName
@@ -91,24 +87,19 @@ class StepResult:
         return steps_ok and self.data not in FAILING
 
 
-@dataclass
-class _Work:
+@dataclass(kw_only=True)
+class _Work(WorkingDatabase):
     """The working database, its last clean schema, and how to rebuild it."""
 
-    project: Project
-    session: ScratchSession
-    database: ScratchDatabase
     schema: TrackedCatalog
     checkpoint: ScratchDatabase | None = None
     since_checkpoint: list[Revision] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)
     checkpoint_every: int = CHECKPOINT_EVERY
-    share_connection: bool = False
     version_tables: frozenset[str] = frozenset()
     data: DataChecks | None = None
     watching: RevisionWatch | None = None  # the data of the revision being checked
     _conn: psycopg.Connection[Any] | None = None
-    _shared: Connection | None = None
     _last: TrackedCatalog | None = None  # the last snapshot of the working database
     _written: set[int] | None = field(default_factory=set)  # since the last checksums
 
@@ -138,23 +129,13 @@ class _Work:
         if self.data:
             self.watching = self.data.before(self._connection(), revision.id, self.schema)
 
-    @property
-    def connection(self) -> Connection | None:
-        """The connection handed to env.py, when it takes one (opened on first use)."""
-        if self.share_connection and self._shared is None:
-            self._shared = shared_connection(self.project, self.database.url)
-        return self._shared
-
     def step(self, revision: Revision, direction: Direction) -> MigrationFailure | None:
-        interrupts.check()
-        try:
-            with watching_writes() as writes:
-                run_step(self.project, self.database.url, revision, direction, self.connection)
-        except StepFailed as error:
-            self.close()  # a failed migration may leave its connection unusable
+        """Run one step; note the tables it may have written, for the data checks."""
+        with watching_writes() as writes:
+            failure = self.run(revision, direction)
+        if failure:
             self._written = None
-            interrupts.check()  # a step cut short by Ctrl-C is no failure to report
-            return error.failure
+            return failure
         written = writes.settled()
         self._written = (
             None if written is None or self._written is None else self._written | written
@@ -163,12 +144,10 @@ class _Work:
 
     def close(self) -> None:
         """Close both connections to the working database (before cloning or dropping it)."""
+        super().close()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        if self._shared is not None:
-            self._shared.close()
-            self._shared = None
 
     def applied(self, revision: Revision, schema: TrackedCatalog, checkpoint: bool = False) -> None:
         """Record a clean upgrade of `revision`; clone a checkpoint now and then."""
@@ -213,21 +192,18 @@ class _Work:
         On failure the working database is rebuilt at the state before `revision`.
         """
         self._restart()
-        revisions = [*self.since_checkpoint, revision]
-        if upgrade_in_one_run(self.project, self.database.url, revisions, self.connection):
+        if self.upgrade_in_one_run([*self.since_checkpoint, revision]):
             return True
-        self.close()
-        interrupts.check()
         self.rebuild()
         return False
 
     def _restart(self) -> None:
+        """Start again from the last checkpoint (from base before the first)."""
         self.close()
-        self.session.drop(self.database)
         if self.checkpoint is None:
-            self.database = fresh_database(self.project, self.session)
+            self.replace_database(fresh_database(self.project, self.session))
         else:
-            self.database = self.session.create(self.checkpoint)
+            self.replace_database(self.session.create(self.checkpoint))
 
 
 @dataclass(frozen=True)
@@ -252,7 +228,13 @@ def run_cycle(
     """
     database = fresh_database(project, session)
     target = probe(project, database.url)
-    work = _Work(project, session, database, TrackedCatalog({}), checkpoint_every=checkpoint_every)
+    work = _Work(
+        project=project,
+        session=session,
+        database=database,
+        schema=TrackedCatalog({}),
+        checkpoint_every=checkpoint_every,
+    )
     work.data = DataChecks(data) if data else None
     work.version_tables = target.version_tables
     work.share_connection = target.takes_connection
