@@ -66,7 +66,11 @@ def test_set_not_null_over_nulls_fails_on_existing_data(pg_server: Server) -> No
     ("revision", "error"),
     [
         ("da7b00000003", 'column "tier" of relation "users" contains null values'),
-        ("da7b00000004", 'could not create unique index "uq_users_email"'),
+        (
+            "da7b00000004",
+            'could not create unique index "uq_users_email"'
+            " (DETAIL: Key (email)=(6 email) is duplicated.)",
+        ),
         ("da7b00000005", "value too long for type character varying(40)"),
     ],
 )

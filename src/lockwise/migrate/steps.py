@@ -307,11 +307,23 @@ _ASYNCPG_PREFIX = re.compile(r"^<class '[\w.]+'>: ")
 
 
 def _message(error: BaseException) -> str:
+    """The error's first line, with PostgreSQL's DETAIL (which key is duplicated, say)."""
     if isinstance(error, EnvExit):
         return str(error)
     source = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
     lines = str(source).strip().splitlines()
     text = _ASYNCPG_PREFIX.sub("", lines[0]) if lines else ""
     if not isinstance(error, DBAPIError):
-        text = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    return text
+        return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    detail = _detail(source)
+    return f"{text} (DETAIL: {detail})" if detail else text
+
+
+def _detail(error: BaseException) -> str | None:
+    """PostgreSQL's DETAIL field: psycopg and psycopg2 keep it in `diag`, asyncpg in `detail`."""
+    for candidate in (error, error.__cause__):
+        diag = getattr(candidate, "diag", None)
+        detail = getattr(diag, "message_detail", None) or getattr(candidate, "detail", None)
+        if isinstance(detail, str) and detail.strip():
+            return " ".join(detail.split())
+    return None
