@@ -352,6 +352,14 @@ def _fixed(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
 @NO_DATA
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="2: review in a second process while this one tests (on two or more cores).",
+)
 @OUTPUT
 def check(
     project: Path,
@@ -360,6 +368,7 @@ def check(
     fmt: str,
     fail_on: str | None,
     no_data: bool,
+    jobs: int,
     output: Path | None,
 ) -> None:
     """Review and test together: the gate for CI and pre-merge."""
@@ -372,7 +381,7 @@ def check(
 
     _project_only(project, "check")
     with report_stream(output) as out:
-        report = commands.check(project, url, _progress(), invocation, _phase(), not no_data)
+        report = commands.check(project, url, _progress(), invocation, _phase(), not no_data, jobs)
         if fail_on is None:
             configured = load_settings(project.resolve() if project.is_dir() else project.parent)
             fail_on = configured.fail_on or "never"

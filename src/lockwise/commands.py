@@ -24,6 +24,7 @@ from lockwise.database.server import (
 if TYPE_CHECKING:
     from lockwise.config import Settings
     from lockwise.invocation import Invocation
+    from lockwise.project import Revision
     from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.review.fix_files import FileFix
     from lockwise.testing.cycle import Progress
@@ -265,12 +266,28 @@ def check(
     invocation: Invocation | None = None,
     phase: Callable[[str], None] | None = None,
     data: bool = True,
+    jobs: int = 1,
 ) -> CheckReport:
     """Review every revision, then test the whole history (with its data checks if `data`).
 
     `phase` is told `review`, then `test`, as each starts (their progress looks alike).
+    With `jobs` of 2 or more, review runs in a second process while this one tests
+    (`side_review`), and `phase` is told `review and test` once.
     """
     announce = phase or (lambda name: None)
+    if jobs > 1:
+        from lockwise.side_review import SideReview
+
+        announce("review and test")
+        with SideReview(project_path, url, invocation) as side:
+
+            def step(index: int, total: int, revision: Revision) -> None:
+                side.check()  # the review failed: stop here, as check without -j would
+                if progress:
+                    progress(index, total, revision)
+
+            tested = test(project_path, url, step, invocation, data=data)
+            return CheckReport(review=side.result(), test=tested)
     announce("review")
     reviewed = review(project_path, url, progress=progress, invocation=invocation)
     announce("test")

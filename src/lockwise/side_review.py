@@ -1,0 +1,128 @@
+"""`lockwise check -j 2`: review walks the history in a second process while this one tests.
+
+Review and test each walk the history on scratch databases of their own, and most of
+either walk is spent waiting for PostgreSQL or running env.py, which cannot share one
+process (Alembic keeps its migration context in module globals). So with two cores
+`check` starts review in a process of its own (`multiprocessing`, spawned: nothing of
+this process's connections or signal state is inherited) and tests here; the check
+then costs about what the longer walk costs.
+
+Stopping stays clean. Ctrl-C reaches both processes (they share the terminal's process
+group) and each drops its own scratch databases; a SIGTERM to this process, or any
+failure here, terminates the review process with SIGTERM, which it handles the same
+way, and waits for it. A failure of the review process comes back as the error it
+raised, with its exit code.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from lockwise import interrupts
+from lockwise.errors import LockwiseError
+from lockwise.invocation import Invocation
+from lockwise.review.findings import ReviewReport
+
+_POLL_S = 0.1  # how often the wait for the review looks at the signals
+_STOP_S = 60.0  # how long a terminated review process may take to drop its databases
+
+
+class ReviewFailed(LockwiseError):
+    """The review process ended with an error: its message and exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class SideReview:
+    """A review of `project_path` running in a second process (a context manager).
+
+    `result()` waits for its report; leaving the block stops the process if it still runs.
+    """
+
+    def __init__(self, project_path: Path, url: str | None, invocation: Invocation | None):
+        context = multiprocessing.get_context("spawn")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_review,
+            args=(sender, project_path, url, invocation),
+            name="lockwise review",
+        )
+        self._sender = sender
+        self._report: ReviewReport | None = None
+
+    def __enter__(self) -> SideReview:
+        self._process.start()
+        self._sender.close()  # the child holds the only writing end: EOF when it ends
+        return self
+
+    def result(self) -> ReviewReport:
+        """The review's report, once the process sends it.
+
+        Raises:
+            ReviewFailed: the review ended with an error (its exit code is kept).
+            Interrupted: a signal arrived while waiting.
+        """
+        while self._report is None:
+            while not self._receiver.poll(_POLL_S):
+                interrupts.check()
+            self.check()
+        return self._report
+
+    def check(self) -> None:
+        """Raise the review's error now if it has failed (say, a bad ignore comment).
+
+        The test calls this between revisions: a check whose review cannot run stops
+        early, as it does without `-j`.
+
+        Raises:
+            ReviewFailed: the review ended with an error.
+        """
+        if self._report is not None or not self._receiver.poll(0):
+            return
+        try:
+            outcome = self._receiver.recv()
+        except EOFError:  # it died without a word: killed, or the interpreter failed
+            self._process.join(_STOP_S)
+            code = self._process.exitcode
+            raise ReviewFailed(f"review stopped (exit code {code})", 1) from None
+        if outcome[0] == "report":
+            self._report = outcome[1]
+            return
+        _, message, exit_code = outcome
+        raise ReviewFailed(message, exit_code)
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _error: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        if self._process.is_alive():
+            self._process.terminate()  # SIGTERM: it drops its scratch databases and ends
+        self._process.join(_STOP_S)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._receiver.close()
+
+
+def _review(sender: Connection, project_path: Path, url: str | None, invocation: Any) -> None:
+    """The review process: run the review, send its report or its error, end."""
+    interrupts.install()
+    from lockwise import commands
+
+    try:
+        report = commands.review(project_path, url, invocation=invocation)
+        sender.send(("report", report))
+    except LockwiseError as error:
+        sender.send(("error", str(error), error.exit_code))
+    except Exception as error:  # a bug: the check must say so, not wait forever
+        sender.send(("error", f"review failed: {type(error).__name__}: {error}", 1))
+    finally:
+        sender.close()

@@ -1,0 +1,79 @@
+"""`lockwise check -j 2`: review in a second process, the same report, nothing left behind."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+from support import PROJECTS, left_by, lockwise
+from test_interrupts import start, wait_for_a_sleeping_migration
+
+from lockwise.database.server import Server
+
+# How lockwise runs its own processes; what the server does is checked in tests/database.
+pytestmark = pytest.mark.version_independent
+
+BACKEND = Path(__file__).parents[1] / "examples" / "backend"
+
+
+def _without_timings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_timings(v) for k, v in value.items() if k not in {"seconds", "duration_ms"}
+        }
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+@pytest.mark.slow
+def test_check_with_two_jobs_reports_what_check_reports(server_env: Server) -> None:
+    alone = lockwise("check", "--format", "json", str(BACKEND))
+    both = lockwise("check", "-j", "2", "--format", "json", str(BACKEND))
+    assert (both.returncode, alone.returncode) == (0, 0), both.stderr
+    assert _without_timings(json.loads(both.stdout)) == _without_timings(json.loads(alone.stdout))
+    assert "review and test ─" in both.stderr and "Traceback" not in both.stderr
+    assert left_by(server_env, both.pid) == []
+
+
+def test_an_error_in_the_review_process_is_the_checks_error(server_env: Server) -> None:
+    alone = lockwise("check", str(PROJECTS / "bad_ignore"))
+    both = lockwise("check", "-j", "2", str(PROJECTS / "bad_ignore"))
+    assert (both.returncode, alone.returncode) == (2, 2)
+    assert both.stderr.splitlines()[-1] == alone.stderr.splitlines()[-1]
+    assert "unknown rule LW999" in both.stderr and "Traceback" not in both.stderr
+    assert left_by(server_env, both.pid) == []
+
+
+@pytest.mark.slow
+def test_sigterm_to_check_stops_the_review_process_too_with_nothing_left(
+    server_env: Server,
+) -> None:
+    process = start("check", "-j", "2", str(PROJECTS / "slow_migration"))
+    try:
+        wait_for_a_sleeping_migration(server_env, process.pid)  # the test, in this process
+        # Its children: the review, and multiprocessing's resource tracker.
+        (review,) = [
+            child
+            for child in psutil.Process(process.pid).children()
+            if "spawn_main" in " ".join(child.cmdline())
+        ]
+        wait_for_a_sleeping_migration(server_env, review.pid)  # the review, in its own
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:  # a failed wait: end the run rather than leave it
+            process.kill()
+            process.communicate()
+    assert process.returncode == 143, stderr
+    assert time.monotonic() - started < 30  # both minute-long statements were cut short
+    assert "Traceback" not in stderr
+    assert not review.is_running()
+    assert left_by(server_env, process.pid) == []
+    assert left_by(server_env, review.pid) == []
