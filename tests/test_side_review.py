@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -11,7 +14,7 @@ from typing import Any
 import psutil
 import pytest
 from support import PROJECTS, left_by, lockwise
-from test_interrupts import start, wait_for_a_sleeping_migration
+from test_interrupts import start, wait_for_a_sleeping_migration, wait_for_lockwise_handlers
 
 from lockwise.database.server import Server
 
@@ -77,3 +80,23 @@ def test_sigterm_to_check_stops_the_review_process_too_with_nothing_left(
     assert not review.is_running()
     assert left_by(server_env, process.pid) == []
     assert left_by(server_env, review.pid) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2, 1.8, 2.5])
+def test_ctrl_c_at_the_terminal_stops_both_processes_cleanly(
+    server_env: Server, delay: float
+) -> None:
+    # A terminal's Ctrl-C goes to the whole foreground process group: both processes.
+    command = [sys.executable, "-m", "lockwise", "check", "-j", "2", str(BACKEND)]
+    pipe = subprocess.PIPE
+    process = subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True, start_new_session=True)
+    wait_for_lockwise_handlers(process.pid)
+    time.sleep(delay)
+    children = psutil.Process(process.pid).children()
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=90)
+    assert process.returncode in (0, 130), stderr  # 0: it had finished
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    for pid in (process.pid, *(child.pid for child in children)):
+        assert left_by(server_env, pid) == []

@@ -7,25 +7,27 @@ process (Alembic keeps its migration context in module globals). So with two cor
 this process's connections or signal state is inherited) and tests here; the check
 then costs about what the longer walk costs.
 
-Stopping stays clean. Ctrl-C reaches both processes (they share the terminal's process
-group) and each drops its own scratch databases; a SIGTERM to this process, or any
-failure here, terminates the review process with SIGTERM, which it handles the same
-way, and waits for it. A failure of the review process comes back as the error it
-raised, with its exit code.
+Stopping stays clean. The review process ignores Ctrl-C; a Ctrl-C or SIGTERM to this
+process, or any failure here, terminates the review process with SIGTERM, which it
+handles as lockwise does (it drops its scratch databases), and waits for it. A failure
+of the review process comes back as the error it raised, with its exit code.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lockwise import interrupts
 from lockwise.errors import LockwiseError
-from lockwise.invocation import Invocation
-from lockwise.review.findings import ReviewReport
+
+if TYPE_CHECKING:  # the review process imports this module first: it must import little
+    from lockwise.invocation import Invocation
+    from lockwise.review.findings import ReviewReport
 
 _POLL_S = 0.1  # how often the wait for the review looks at the signals
 _STOP_S = 60.0  # how long a terminated review process may take to drop its databases
@@ -48,17 +50,30 @@ class SideReview:
     def __init__(self, project_path: Path, url: str | None, invocation: Invocation | None):
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_review,
-            args=(sender, project_path, url, invocation),
-            name="lockwise review",
-        )
-        self._sender = sender
+        job, self._jobs = context.Pipe(duplex=False)
+        # The process gets only its pipes: what to review comes through one of them once
+        # its signal handlers are in place (unpickling an Invocation imports Alembic).
+        self._process = context.Process(target=_review, args=(job, sender), name="lockwise review")
+        self._sender, self._job = sender, job
+        self._task = (project_path, url, invocation)
         self._report: ReviewReport | None = None
 
     def __enter__(self) -> SideReview:
-        self._process.start()
+        # The review process ignores SIGINT from birth (an ignored signal stays ignored
+        # across exec, and Python's start-up leaves it so): a Ctrl-C at the terminal
+        # reaches this process, which stops the review with SIGTERM. Meanwhile SIGINT is
+        # blocked here, so one that comes during the start waits for the handler.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self._process.start()
+        finally:
+            signal.signal(signal.SIGINT, handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         self._sender.close()  # the child holds the only writing end: EOF when it ends
+        self._job.close()
+        self._jobs.send(self._task)
+        self._jobs.close()
         return self
 
     def result(self) -> ReviewReport:
@@ -112,12 +127,15 @@ class SideReview:
         self._receiver.close()
 
 
-def _review(sender: Connection, project_path: Path, url: str | None, invocation: Any) -> None:
-    """The review process: run the review, send its report or its error, end."""
-    interrupts.install()
+def _review(job: Connection, sender: Connection) -> None:
+    """The review process: handle signals, take the task, send its report or its error."""
+    interrupts.install()  # SIGTERM, from the checking process, stops the review cleanly
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the checking process's to handle
     from lockwise import commands
 
     try:
+        project_path, url, invocation = job.recv()
+        job.close()
         report = commands.review(project_path, url, invocation=invocation)
         sender.send(("report", report))
     except LockwiseError as error:
