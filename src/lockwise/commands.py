@@ -279,7 +279,7 @@ def check(
         from lockwise.side_review import SideReview
 
         announce("review and test")
-        with SideReview(project_path, url, invocation) as side:
+        with SideReview(review, project_path, url, invocation) as side:
 
             def step(index: int, total: int, revision: Revision) -> None:
                 side.check()  # the review failed: stop here, as check without -j would

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
@@ -42,12 +43,20 @@ class ReviewFailed(LockwiseError):
 
 
 class SideReview:
-    """A review of `project_path` running in a second process (a context manager).
+    """`review(project_path, url, invocation=...)` running in a second process.
 
-    `result()` waits for its report; leaving the block stops the process if it still runs.
+    `review` is `commands.review`, passed in (this module must not import the commands).
+    A context manager: `result()` waits for the report; leaving the block stops the
+    process if it still runs.
     """
 
-    def __init__(self, project_path: Path, url: str | None, invocation: Invocation | None):
+    def __init__(
+        self,
+        review: Callable[..., ReviewReport],
+        project_path: Path,
+        url: str | None,
+        invocation: Invocation | None,
+    ):
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
         job, self._jobs = context.Pipe(duplex=False)
@@ -55,7 +64,7 @@ class SideReview:
         # its signal handlers are in place (unpickling an Invocation imports Alembic).
         self._process = context.Process(target=_review, args=(job, sender), name="lockwise review")
         self._sender, self._job = sender, job
-        self._task = (project_path, url, invocation)
+        self._task = (review, project_path, url, invocation)  # `review` goes by its name
         self._report: ReviewReport | None = None
 
     def __enter__(self) -> SideReview:
@@ -131,12 +140,10 @@ def _review(job: Connection, sender: Connection) -> None:
     """The review process: handle signals, take the task, send its report or its error."""
     interrupts.install()  # SIGTERM, from the checking process, stops the review cleanly
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the checking process's to handle
-    from lockwise import commands
-
     try:
-        project_path, url, invocation = job.recv()
+        review, project_path, url, invocation = job.recv()
         job.close()
-        report = commands.review(project_path, url, invocation=invocation)
+        report = review(project_path, url, invocation=invocation)
         sender.send(("report", report))
     except LockwiseError as error:
         sender.send(("error", str(error), error.exit_code))
