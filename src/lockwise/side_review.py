@@ -15,8 +15,10 @@ of the review process comes back as the error it raised, with its exit code.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -72,16 +74,20 @@ class SideReview:
         # across exec, and Python's start-up leaves it so): a Ctrl-C at the terminal
         # reaches this process, which stops the review with SIGTERM. Meanwhile SIGINT is
         # blocked here, so one that comes during the start waits for the handler.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            self._process.start()
-        finally:
-            signal.signal(signal.SIGINT, handler)
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        if threading.current_thread() is not threading.main_thread():
+            self._process.start()  # signal handlers belong to the main thread
+        else:
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self._process.start()
+            finally:
+                signal.signal(signal.SIGINT, handler)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         self._sender.close()  # the child holds the only writing end: EOF when it ends
         self._job.close()
-        self._jobs.send(self._task)
+        with contextlib.suppress(OSError):  # it is gone already: `result()` says so
+            self._jobs.send(self._task)
         self._jobs.close()
         return self
 

@@ -153,8 +153,7 @@ class ExampleRunner:
             setup, body = project.revisions
             base = self._base(project, setup, example.setup)
             captured = capture_revision(project, self._session, Start(base, (setup,)), body)
-        facts = revision_facts(captured.upgrade, body, target_version, async_env=example.async_env)
-        return facts
+        return revision_facts(captured.upgrade, body, target_version, async_env=example.async_env)
 
     def _base(self, project: Project, setup: Revision, sql: str) -> ScratchDatabase:
         """The database at the setup revision: kept from an earlier example, or built."""

@@ -173,7 +173,7 @@ def capture_history(
         captures = _walk_history(walk, selected, progress)
     finally:
         walk.close()
-        session.drop(walk.database)
+    session.drop(walk.database)  # done with it (after a failure, the session drops it)
     not_reviewed = [
         NotReviewed(r.id, walk.failed[r.id])
         for r in project.revisions
