@@ -24,14 +24,9 @@ import time
 from pathlib import Path
 
 from history import write_project
-from timing import load, median
+from timing import console_script, load, median
 
 TARGET_RATIO = 1.15
-
-
-def lockwise_bin() -> str:
-    """The `lockwise` script beside this interpreter."""
-    return str(Path(sys.executable).parent / "lockwise")
 
 
 def timed(command: list[str]) -> float:
@@ -49,7 +44,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--revisions", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--lockwise", default=lockwise_bin(), help="the lockwise to time")
+    parser.add_argument(
+        "--lockwise", default=console_script("lockwise"), help="the lockwise to time"
+    )
     args = parser.parse_args()
     commands = {
         "lockwise test": ["test"],

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from history import SHAPES, write_project
-from timing import load, median
+from timing import console_script, load, median
 
 from lockwise.database.scratch import create_database, drop_database
 from lockwise.database.server import Server, open_server
@@ -40,11 +40,6 @@ VENV = Path(__file__).resolve().parent / ".work" / "squawk-venv"
 SQUAWK = VENV / "bin" / "squawk"
 Report = dict[str, Any]  # lockwise review --format json
 PEAK_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
-
-
-def beside_python(name: str) -> str:
-    """Return a console script installed beside the running interpreter."""
-    return str(Path(sys.executable).parent / name)
 
 
 def ensure_squawk() -> None:
@@ -58,7 +53,7 @@ def ensure_squawk() -> None:
 
 def run_review(project: Path) -> tuple[float, int, Report]:
     """Run `lockwise review` once; return its seconds, peak RSS in KiB and its JSON report."""
-    argv = ["/usr/bin/time", "-v", beside_python("lockwise"), "review", str(project)]
+    argv = ["/usr/bin/time", "-v", console_script("lockwise"), "review", str(project)]
     start = time.perf_counter()
     done = subprocess.run([*argv, "--format", "json", "--fail-on", "never"], capture_output=True)
     seconds = time.perf_counter() - start
@@ -86,7 +81,7 @@ def time_upgrade(server: Server, project: Path) -> float:
     database = create_database(server)
     try:
         ini = bench_ini(project, sqlalchemy_url(database.url, "psycopg"))
-        argv = [beside_python("alembic"), "-c", str(ini), "upgrade", "head"]
+        argv = [console_script("alembic"), "-c", str(ini), "upgrade", "head"]
         subprocess.run(argv, check=True, capture_output=True)
     finally:
         drop_database(server, database.name)
@@ -95,7 +90,7 @@ def time_upgrade(server: Server, project: Path) -> float:
 
 def time_squawk(project: Path) -> tuple[float, int]:
     """Pipe `alembic upgrade head --sql` into squawk; return the seconds and the violations."""
-    offline = [beside_python("alembic"), "-c", str(project / "alembic.ini"), "upgrade", "head"]
+    offline = [console_script("alembic"), "-c", str(project / "alembic.ini"), "upgrade", "head"]
     start = time.perf_counter()
     sql = subprocess.run([*offline, "--sql"], check=True, capture_output=True).stdout
     lint = [str(SQUAWK), "--reporter", "json"]

@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from review_bench import SQUAWK, beside_python, ensure_squawk
+from review_bench import SQUAWK, ensure_squawk
+from timing import console_script
 
 TARGET_RATIO = 20.0
 
@@ -74,7 +75,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     ensure_squawk()
-    lockwise = beside_python("lockwise")
+    lockwise = console_script("lockwise")
     print(f"{'file':<36} {'lockwise':>10} {'squawk':>10} {'ratio':>7}  target")
     with tempfile.TemporaryDirectory(prefix="lockwise-static-") as tmp:
         for name, updates in (("ddl", 0), (f"ddl + {args.updates} updates", args.updates)):

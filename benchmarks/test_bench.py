@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from history import write_project
-from timing import load, median
+from timing import console_script, load, median
 
 from lockwise.database.scratch import ScratchDatabase, create_database, drop_database
 from lockwise.database.server import Server, open_server
@@ -115,11 +115,6 @@ def ensure_venv() -> None:
     subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     pip = [str(venv_bin("python")), "-m", "pip", "install", "-q", *REQUIREMENTS]
     subprocess.run(pip, check=True)
-
-
-def lockwise_bin() -> str:
-    """Return the `lockwise` console script beside the running interpreter."""
-    return str(Path(sys.executable).parent / "lockwise")
 
 
 def time_lockwise(lockwise: str, project: Path, *options: str) -> float:
@@ -243,7 +238,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--revisions", default="50,100,200", help="history lengths, ascending")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--lockwise", default=lockwise_bin(), help="the lockwise to time")
+    parser.add_argument(
+        "--lockwise", default=console_script("lockwise"), help="the lockwise to time"
+    )
     args = parser.parse_args()
     lengths = [int(n) for n in args.revisions.split(",")]
     ensure_venv()

@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import console_script
+
 from lockwise.database.scratch import scratch_database
 from lockwise.database.server import open_server
 from lockwise.testing.models_catalog import cache_folder
@@ -165,11 +167,6 @@ def write_project(folder: Path, tables: int, url: str) -> Path:
     return folder
 
 
-def tool(name: str) -> str:
-    """A console script beside the running interpreter (`lockwise`, `alembic`)."""
-    return str(Path(sys.executable).parent / name)
-
-
 def timed(argv: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Run one command to its end; its wall-clock seconds and its result."""
     start = time.perf_counter()
@@ -192,11 +189,11 @@ def run(server_url: str | None, tables: int, runs: int) -> str:
         scratch_database(server) as database,
     ):
         project = write_project(Path(tmp), tables, sqlalchemy_url(database.url, "psycopg"))
-        checked(*timed([tool("alembic"), "upgrade", "head"], project), "alembic upgrade")
-        verify = [tool("lockwise"), "verify", str(project), "--format", "json"]
+        checked(*timed([console_script("alembic"), "upgrade", "head"], project), "alembic upgrade")
+        verify = [console_script("lockwise"), "verify", str(project), "--format", "json"]
         commands = {
             "url": ([*verify, "--url", database.url], "lockwise verify --url"),
-            "check": ([tool("alembic"), "check"], "alembic check"),
+            "check": ([console_script("alembic"), "check"], "alembic check"),
             "floor": (FLOOR, "importing the models"),
         }
         shutil.rmtree(cache_folder(), ignore_errors=True)  # the first run builds the models
