@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from lockwise.testing.written import watching_writes
@@ -12,14 +12,14 @@ from lockwise.urls import sqlalchemy_url
 pytestmark = pytest.mark.version_independent  # what pg_locks names, not how
 
 
-def _engine(url: str):  # type: ignore[no-untyped-def]
+def _engine(url: str) -> Engine:
     engine = create_engine(sqlalchemy_url(url, "psycopg"), poolclass=NullPool)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE kept (id int); CREATE TABLE written (id int)"))
     return engine
 
 
-def _oid(engine, table: str) -> int:  # type: ignore[no-untyped-def]
+def _oid(engine: Engine, table: str) -> int:
     with engine.connect() as conn:
         return int(conn.execute(text(f"SELECT '{table}'::regclass::oid")).scalar_one())
 
@@ -52,5 +52,7 @@ def test_statements_with_no_commit_seen_make_every_table_suspect(scratch_url: st
     engine = _engine(scratch_url)
     with watching_writes() as writes, engine.connect() as conn:
         conn.execute(text("UPDATE kept SET id = 2"))
-        conn.connection.dbapi_connection.commit()
+        dbapi = conn.connection.dbapi_connection  # committed behind SQLAlchemy's back
+        assert dbapi is not None
+        dbapi.commit()
     assert writes.settled() is None

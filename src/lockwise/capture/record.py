@@ -70,7 +70,7 @@ def _recorded(
     many = many and all(isinstance(item, (Mapping, list, tuple)) for item in parameters)
     driver = str(conn.dialect.driver)
     rendered = _mogrified(cursor, sql, parameters, many) if driver == "psycopg2" else None
-    return Recorded(sql, parameters, many, line, not _autocommit(conn), driver, rendered)
+    return Recorded(sql, parameters, many, line, not in_autocommit(conn), driver, rendered)
 
 
 def _mogrified(cursor: Any, sql: str, parameters: Any, many: bool) -> tuple[str, ...] | None:
@@ -95,7 +95,8 @@ def _origin(keys: Mapping[str, str]) -> tuple[str, int] | None:
     return None
 
 
-def _autocommit(conn: Connection) -> bool:
+def in_autocommit(conn: Connection) -> bool:
+    """True when `conn` runs statements outside a transaction (an autocommit block)."""
     dbapi = conn.connection.dbapi_connection
     return bool(getattr(dbapi, "autocommit", False))
 

@@ -340,5 +340,4 @@ def _tables(schema: TrackedCatalog, relations: set[int] | None) -> set[TableName
     """The tables among `relations` (oids) in `schema`; None stays None (any table)."""
     if relations is None:
         return None
-    parts = (schema.parts[oid] for oid in relations if oid in schema.parts)
-    return {(i.schema, i.name) for part in parts for i in part.items if i.kind == "table"}
+    return {table for oid in relations if oid in schema.parts for table in schema.parts[oid].tables}

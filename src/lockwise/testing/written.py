@@ -26,6 +26,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from lockwise.capture.record import in_autocommit
+
 # Relation locks the session holds, but reads: a write takes ROW EXCLUSIVE or more.
 _HELD = (
     "SELECT DISTINCT relation::bigint FROM pg_locks WHERE pid = pg_backend_pid()"
@@ -61,7 +63,7 @@ def watching_writes() -> Iterator[Writes]:
         conn: Connection, _cursor: Any, sql: str, _parameters: Any, _ctx: Any, _many: bool
     ) -> None:
         writes._statements += 1
-        if _autocommit(conn) or _ENDS_TRANSACTION.match(sql):
+        if in_autocommit(conn) or _ENDS_TRANSACTION.match(sql):
             writes.relations = None
 
     def commit(conn: Connection) -> None:
@@ -94,8 +96,3 @@ def _held(conn: Connection) -> set[int]:
         return {int(row[0]) for row in cursor.fetchall()}
     finally:
         cursor.close()
-
-
-def _autocommit(conn: Connection) -> bool:
-    dbapi = conn.connection.dbapi_connection
-    return bool(getattr(dbapi, "autocommit", False))
