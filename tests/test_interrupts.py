@@ -86,7 +86,7 @@ def test_a_signal_during_a_migration_stops_the_run_and_drops_its_databases(
 def test_ctrl_c_at_any_moment_of_check_exits_130_with_nothing_left(
     server_env: Server, delay: float
 ) -> None:
-    process = start("check", str(BACKEND))
+    process = start("check", "-j", "1", str(BACKEND))
     wait_for_lockwise_handlers(process.pid)
     time.sleep(delay)
     if process.poll() is not None:

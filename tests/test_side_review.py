@@ -1,4 +1,5 @@
-"""`lockwise check -j 2`: review in a second process, the same report, nothing left behind."""
+"""`lockwise check -j 2` (the default on two cores): review in a second process, the same
+report, nothing left behind."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def _without_timings(value: Any) -> Any:
 
 @pytest.mark.slow
 def test_check_with_two_jobs_reports_what_check_reports(server_env: Server) -> None:
-    alone = lockwise("check", "--format", "json", str(BACKEND))
+    alone = lockwise("check", "-j", "1", "--format", "json", str(BACKEND))
     both = lockwise("check", "-j", "2", "--format", "json", str(BACKEND))
     assert (both.returncode, alone.returncode) == (0, 0), both.stderr
     assert _without_timings(json.loads(both.stdout)) == _without_timings(json.loads(alone.stdout))
@@ -44,8 +45,28 @@ def test_check_with_two_jobs_reports_what_check_reports(server_env: Server) -> N
     assert left_by(server_env, both.pid) == []
 
 
+def _check_heading_on(cores: set[int]) -> str:
+    """The phase heading `lockwise check` (no -j) prints when it may use only `cores`."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lockwise", "check", str(PROJECTS / "clean_history")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: os.sched_setaffinity(0, cores),
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr.splitlines()[0].rstrip(" ─")
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
+def test_check_reviews_beside_the_test_by_default_on_two_cores(server_env: Server) -> None:
+    first_two = set(sorted(os.sched_getaffinity(0))[:2])
+    assert _check_heading_on(first_two) == "review and test"
+    assert _check_heading_on({min(first_two)}) == "review"
+
+
 def test_an_error_in_the_review_process_is_the_checks_error(server_env: Server) -> None:
-    alone = lockwise("check", str(PROJECTS / "bad_ignore"))
+    alone = lockwise("check", "-j", "1", str(PROJECTS / "bad_ignore"))
     both = lockwise("check", "-j", "2", str(PROJECTS / "bad_ignore"))
     assert (both.returncode, alone.returncode) == (2, 2)
     assert both.stderr.splitlines()[-1] == alone.stderr.splitlines()[-1]

@@ -356,9 +356,9 @@ def _fixed(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="2: review in a second process while this one tests (on two or more cores).",
+    default=None,
+    help="2: review in a second process while this one tests; 1: one after the other."
+    "  [default: 2 on two or more cores, else 1]",
 )
 @OUTPUT
 def check(
@@ -368,7 +368,7 @@ def check(
     fmt: str,
     fail_on: str | None,
     no_data: bool,
-    jobs: int,
+    jobs: int | None,
     output: Path | None,
 ) -> None:
     """Review and test together: the gate for CI and pre-merge."""
@@ -378,8 +378,10 @@ def check(
     from lockwise.config import fail_on as parse_fail_on
     from lockwise.config import load_settings
     from lockwise.report import check_text, review_json, test_json
+    from lockwise.side_review import default_jobs
 
     _project_only(project, "check")
+    jobs = default_jobs() if jobs is None else jobs
     with report_stream(output) as out:
         report = commands.check(project, url, _progress(), invocation, _phase(), not no_data, jobs)
         if fail_on is None:

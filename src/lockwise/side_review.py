@@ -1,5 +1,8 @@
 """`lockwise check -j 2`: review walks the history in a second process while this one tests.
 
+The default where this process may use two or more cores (`default_jobs`); `-j 1` runs
+the walks in turn.
+
 Review and test each walk the history on scratch databases of their own, and most of
 either walk is spent waiting for PostgreSQL or running env.py, which cannot share one
 process (Alembic keeps its migration context in module globals). So with two cores
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -34,6 +38,15 @@ if TYPE_CHECKING:  # the review process imports this module first: it must impor
 
 _POLL_S = 0.1  # how often the wait for the review looks at the signals
 _STOP_S = 60.0  # how long a terminated review process may take to drop its databases
+
+
+def default_jobs() -> int:
+    """2 where this process may run on two or more cores, else 1 (the walks would take turns)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        cores = os.cpu_count() or 1
+    return 2 if cores >= 2 else 1
 
 
 class ReviewFailed(LockwiseError):

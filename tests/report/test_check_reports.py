@@ -64,7 +64,7 @@ def test_check_text_shows_the_review_under_its_heading_then_the_test() -> None:
 
 def test_check_names_each_phase_above_its_progress(server_env: Server) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "lockwise", "check", str(PROJECTS / "clean_history")],
+        [sys.executable, "-m", "lockwise", "check", "-j", "1", str(PROJECTS / "clean_history")],
         capture_output=True,
         text=True,
         env=os.environ.copy(),
