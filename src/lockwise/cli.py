@@ -442,11 +442,29 @@ def new(
                 f"rename, run again with --rename {rename} (and delete {report.path.name})",
                 err=True,
             )
+        if report.manifest:
+            click.echo(f"listed it in {report.manifest}", err=True)
         _notes(report.review.notes)
         _print_review(report.review, "text", out)
         configured = load_settings(project.resolve() if project.is_dir() else project.parent)
         level = parse_fail_on(fail_on or configured.fail_on or "never")
     sys.exit(1 if report.review.fails(level) else 0)
+
+
+@cli.command(name="sum")
+@PROJECT
+@alembic_options
+def sum_command(project: Path, invocation: Invocation) -> None:
+    """Write migrations/lockwise.sum: the checksums of the revision files as they are now.
+
+    Once released, a revision file must not change: `lockwise check` and `review` report
+    an edit of a file listed there (LW411). `lockwise new` adds each file it writes.
+    """
+    from lockwise import commands
+
+    _project_only(project, "sum")
+    written, count = commands.sum_files(project, invocation)
+    click.echo(f"wrote {written}: {count} revision files")
 
 
 @cli.command()

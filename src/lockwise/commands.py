@@ -191,6 +191,7 @@ class NewReport:
     fixed: tuple[str, ...]
     review: ReviewReport
     maybe_renames: tuple[str, ...] = ()
+    manifest: Path | None = None  # the lockwise.sum that now lists the file
 
 
 def new(
@@ -225,7 +226,34 @@ def new(
     final = review(project_path, url, span, None, progress, invocation) if changes else first
     hints = tuple(f"{r.table}.{r.old}:{r.new}" for r in written.maybe_renames)
     fixed = tuple(rule for change in changes for rule in change.fixed)
-    return NewReport(written.path, fixed, final, hints)
+    listed = _list_in_manifest(project_path, written.path, invocation)
+    return NewReport(written.path, fixed, final, hints, listed)
+
+
+def _list_in_manifest(
+    project_path: Path, written: Path, invocation: Invocation | None
+) -> Path | None:
+    """Add the file `new` wrote to the project's lockwise.sum, when it keeps one."""
+    from lockwise import manifest
+    from lockwise.project import load_project
+
+    with in_project_folder(project_path, invocation) as path:
+        project = load_project(path, allow_heads=True, invocation=invocation)
+    where = manifest.manifest_path(project)
+    return where if manifest.add(where.parent, written) else None
+
+
+def sum_files(project_path: Path, invocation: Invocation | None = None) -> tuple[Path, int]:
+    """Write the project's lockwise.sum for its revision files as they are now.
+
+    Returns the manifest's path and how many files it lists.
+    """
+    from lockwise import manifest
+    from lockwise.project import load_project
+
+    with in_project_folder(project_path, invocation) as path:
+        project = load_project(path, allow_heads=True, invocation=invocation)
+    return manifest.write(project), len(project.revisions)
 
 
 def review_sql(

@@ -116,6 +116,7 @@ def _what_it_does(rule: Rule) -> str:
 _FOUND_IN = {
     "file": "the text of the migration file",
     "history": "the revision graph, not in any one migration",
+    "manifest": "the revision files against the checksums in lockwise.sum",
 }
 
 
@@ -131,8 +132,9 @@ def _example(rule: Rule) -> str:
 
 
 def _use_instead(rule: Rule) -> str:
-    # a history rule's fix is a command (alembic merge), the others' Alembic code
-    parts = ["## Use instead", _fenced("shell" if rule.scope == "history" else "python", rule.fix)]
+    # a history or manifest rule's fix is commands (alembic merge), the others' Alembic code
+    commands = rule.scope in ("history", "manifest")
+    parts = ["## Use instead", _fenced("shell" if commands else "python", rule.fix)]
     if rule.good:
         good = rule.good[0]
         if good.setup and good.setup != rule.bad[0].setup:

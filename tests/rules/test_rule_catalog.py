@@ -22,4 +22,4 @@ def test_rule_ids_are_unique_and_well_formed() -> None:
 def test_every_rule_explains_itself_and_has_examples() -> None:
     for rule in RULES:
         assert rule.severity in SEVERITIES and rule.summary and rule.why and rule.fix, rule.id
-        assert (rule.bad and rule.good) or rule.scope == "history", rule.id
+        assert (rule.bad and rule.good) or rule.scope in ("history", "manifest"), rule.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from lockwise import interrupts
+from lockwise import interrupts, manifest
 from lockwise.config import Settings, project_settings
 from lockwise.database.scratch import ScratchSession, sweep
 from lockwise.database.server import open_server
@@ -42,8 +42,10 @@ def review_project(
     with ScratchSession(server, isolate=not settings.superuser) as session:
         history = capture_history(project, session, selected, progress)
     captures, async_env = history.captures, history.target.async_env
-    findings = _heads(project, settings) + _findings(
-        project, captures, settings, async_env, ignores
+    findings = (
+        _heads(project, settings)
+        + _released_edits(project, settings)
+        + _findings(project, captures, settings, async_env, ignores)
     )
     if sizes:
         findings = with_sizes(findings, sizes, _work(captures, project), settings)
@@ -81,6 +83,48 @@ def _heads(project: Project, settings: Settings) -> list[Finding]:
         for head in (project.heads if problem else ())
     ]
     return [finding for finding in found if finding is not None]
+
+
+def _released_edits(project: Project, settings: Settings) -> list[Finding]:
+    """LW411: revision files listed in lockwise.sum that changed or are gone."""
+    sum_file = project.relative(manifest.manifest_path(project))
+    unreleased = "if it never ran in production, accept it with `lockwise sum`"
+    found: list[Finding] = []
+    for change in manifest.changed(project):
+        file = project.relative(change.path)
+        revision = next((r.id for r in project.revisions if r.path == change.path), "")
+        if change.kind == "edited":
+            where = (file, 1)
+            message = (
+                f"{file} changed after release ({sum_file} line {change.line} records another"
+                f" checksum): restore it and put the change in a new revision; {unreleased}"
+            )
+            fix = f"git checkout -- {file}"
+        elif change.kind == "missing":
+            where = (sum_file, change.line)
+            message = f"{file}, listed in {sum_file} as released, is gone; {unreleased}"
+            fix = f"git checkout -- {file}"
+        else:
+            where = (sum_file, 1)
+            message = (
+                f"{sum_file} was edited by hand or merged: its first line does not sum the"
+                " others, so it cannot tell which files were released; check that no"
+                " released file changed, then write it again"
+            )
+            fix = "lockwise sum"
+        finding = found_by_review(
+            "LW411",
+            settings,
+            revision=revision,
+            direction="upgrade",
+            file=where[0],
+            line=where[1],
+            message=message,
+            fix=fix,
+        )
+        if finding is not None:
+            found.append(finding)
+    return found
 
 
 def _ignores(project: Project, selected: frozenset[str]) -> list[Ignore]:

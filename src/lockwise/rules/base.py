@@ -212,7 +212,8 @@ class Rule:
         downgrades: False for rules that do not apply to downgrades: dropping in
             `downgrade()` what `upgrade()` created is the expected reverse.
         scope: What review reads to find it: `statements` (the rule's `check`), `file`
-            (the migration file's text: LW001) or `history` (the revision graph: LW410).
+            (the migration file's text: LW001), `history` (the revision graph: LW410) or
+            `manifest` (the files against lockwise.sum: LW411).
             Only `statements` rules check facts; the others are found by review itself.
     """
 
@@ -230,7 +231,7 @@ class Rule:
     aliases: Mapping[str, str] = field(default_factory=dict)
     versions: str = ""
     downgrades: bool = True
-    scope: Literal["statements", "file", "history"] = "statements"
+    scope: Literal["statements", "file", "history", "manifest"] = "statements"
 
 
 def column_definitions(
