@@ -451,6 +451,63 @@ def new(
     sys.exit(1 if report.review.fails(level) else 0)
 
 
+@cli.command()
+@PROJECT
+@click.option("--url", required=True, help="The database to upgrade (its password is never shown).")
+@alembic_options
+@click.option("--to", "to", default=None, help="Upgrade to this revision (default: the head).")
+@click.option("--dry-run", is_flag=True, help="Say what would run; change nothing.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for another apply to finish.",
+)
+@click.option("--lock-timeout", default=None, help="Per statement [default: [tool.lockwise], 2s].")
+@click.option("--statement-timeout", default=None, help="Per statement [default: none].")
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Runs again of a revision that failed on lock_timeout.",
+)
+def apply(
+    project: Path,
+    url: str,
+    invocation: Invocation,
+    to: str | None,
+    dry_run: bool,
+    wait: float,
+    lock_timeout: str | None,
+    statement_timeout: str | None,
+    retries: int,
+) -> None:
+    """Upgrade a production database: one deploy at a time, short lock waits, retries."""
+    from lockwise import commands
+    from lockwise.config import duration
+    from lockwise.release.apply import Options
+    from lockwise.release.sessions import Timeouts
+    from lockwise.report import apply_text
+
+    _project_only(project, "apply")
+    timeouts = Timeouts(
+        lock_timeout=duration(lock_timeout, "--lock-timeout") if lock_timeout else "",
+        statement_timeout=(
+            duration(statement_timeout, "--statement-timeout") if statement_timeout else ""
+        ),
+    )
+    options = Options(timeouts, retries, wait, to, dry_run)
+    printer = apply_text.Printer(_console(sys.stderr))  # bound now: env.py runs redirect it
+    try:
+        report = commands.apply(project, url, options, printer, invocation)
+    finally:
+        printer.close()
+    click.echo(apply_text.render(report, dry_run))
+    sys.exit(0 if report.ok else 1)
+
+
 @cli.command(name="sum")
 @PROJECT
 @alembic_options

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from lockwise.config import Settings
     from lockwise.invocation import Invocation
     from lockwise.project import Revision
+    from lockwise.release.apply import ApplyReport
+    from lockwise.release.apply import Options as ApplyOptions
+    from lockwise.release.apply import Progress as ApplyProgress
     from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.review.fix_files import FileFix
     from lockwise.testing.cycle import Progress
@@ -321,3 +324,29 @@ def check(
     announce("test")
     tested = test(project_path, url, progress, invocation, data=data)
     return CheckReport(review=reviewed, test=tested)
+
+
+def apply(
+    project_path: Path,
+    url: str,
+    options: ApplyOptions,
+    progress: ApplyProgress,
+    invocation: Invocation | None = None,
+) -> ApplyReport:
+    """Upgrade the database at `url` (see `lockwise.release.apply`).
+
+    `options.timeouts` fields left empty are taken from `[tool.lockwise]`.
+    """
+    from lockwise.config import project_settings
+    from lockwise.project import load_project
+    from lockwise.release.apply import apply as run
+
+    with in_project_folder(project_path, invocation) as path:
+        settings, invocation = project_settings(path, invocation)
+        project = load_project(path, allow_heads=True, invocation=invocation)
+        timeouts = dataclasses.replace(
+            options.timeouts,
+            lock_timeout=options.timeouts.lock_timeout or settings.lock_timeout,
+            statement_timeout=options.timeouts.statement_timeout or settings.statement_timeout,
+        )
+        return run(project, url, dataclasses.replace(options, timeouts=timeouts), progress)

@@ -202,9 +202,18 @@ def _duration(data: Mapping[str, Any], key: str, default: str, source: str) -> s
     if value == default:
         return default
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not re.fullmatch(r"\d+\s*(ms|s|min|h)?", text):
-        raise BadInput(f'{source}: {key} must be a duration such as "2s" or "500ms", not {value!r}')
-    return text
+    return duration(text, f"{source}: {key}")
+
+
+def duration(value: object, what: str) -> str:
+    """`value` if it is a PostgreSQL duration (`2s`, `500ms`, `1min`; a bare number is ms).
+
+    Raises:
+        BadInput: it is not; `what` names the setting or flag in the message.
+    """
+    if not isinstance(value, str) or not re.fullmatch(r"\d+\s*(ms|s|min|h)?", value):
+        raise BadInput(f'{what} must be a duration such as "2s" or "500ms", not {value!r}')
+    return value
 
 
 def _flag(data: Mapping[str, Any], key: str, source: str) -> bool:

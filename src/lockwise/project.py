@@ -15,7 +15,7 @@ import os
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
@@ -139,6 +139,18 @@ class Project:
     def parents(self, revision: Revision) -> tuple[str, ...]:
         """The revisions that must run before `revision`: down-revisions and depends_on."""
         return revision.down + revision.depends
+
+    def ancestry(self, revision_ids: Iterable[str]) -> set[str]:
+        """The revisions named and all they build on (ids the project lacks are left out)."""
+        by_id = {revision.id: revision for revision in self.revisions}
+        seen: set[str] = set()
+        stack = list(revision_ids)
+        while stack:
+            revision_id = stack.pop()
+            if revision_id not in seen and revision_id in by_id:
+                seen.add(revision_id)
+                stack += self.parents(by_id[revision_id])
+        return seen
 
     def revision(self, revision_id: str) -> Revision:
         """Return the revision with this id."""

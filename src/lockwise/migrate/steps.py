@@ -278,7 +278,7 @@ INSUFFICIENT_PRIVILEGE = "42501"
 
 def _hint(project: Project, revision: Revision, error: BaseException, url: str) -> str:
     """What to set when the failure comes from how lockwise set the database up."""
-    code = _sqlstate(error)
+    code = sqlstate(error)
     first = not revision.down and not revision.depends
     if first and code == UNDEFINED_TABLE and project.invocation.baseline is None:
         return (
@@ -293,7 +293,7 @@ def _hint(project: Project, revision: Revision, error: BaseException, url: str) 
     return ""
 
 
-def _sqlstate(error: BaseException) -> str | None:
+def sqlstate(error: BaseException) -> str | None:
     """PostgreSQL's error code, whichever driver raised it."""
     original = error.orig if isinstance(error, DBAPIError) else error
     for name in ("sqlstate", "pgcode"):  # psycopg and asyncpg; psycopg2

@@ -179,8 +179,12 @@ def select(project: Project, revision_range: str | tuple[str, ...] | None) -> fr
     if not revision_range:
         return everything
     start, _, end = revision_range.partition(":")
-    upper = everything if end in ("", "head", "heads") else _ancestry(project, _known(project, end))
-    lower = frozenset() if start in ("", "base") else _ancestry(project, _known(project, start))
+    upper = everything
+    if end not in ("", "head", "heads"):
+        upper = frozenset(project.ancestry([_known(project, end)]))
+    lower = frozenset[str]()
+    if start not in ("", "base"):
+        lower = frozenset(project.ancestry([_known(project, start)]))
     if not upper - lower:
         raise BadInput(f"--range {revision_range} selects no revision (is it the wrong way round?)")
     return upper - lower
@@ -192,17 +196,6 @@ def _known(project: Project, revision_id: str) -> str:
         problem = "names no revision" if not matches else "is ambiguous"
         raise BadInput(f"--range: {revision_id} {problem} of {project.root}")
     return matches[0]
-
-
-def _ancestry(project: Project, revision_id: str) -> frozenset[str]:
-    seen: set[str] = set()
-    stack = [revision_id]
-    while stack:
-        current = stack.pop()
-        if current not in seen:
-            seen.add(current)
-            stack.extend(project.parents(project.revision(current)))
-    return frozenset(seen)
 
 
 def review_sql_files(

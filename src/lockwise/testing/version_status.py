@@ -89,19 +89,6 @@ def version_status(
     unknown = tuple(version for version in current if version not in known)
     if unknown:
         return VersionStatus("unknown", names, current, heads, unknown=unknown)
-    behind = len(known - _applied(project, current))
+    behind = len(known - project.ancestry(current))
     state: State = "behind" if behind else "head"
     return VersionStatus(state, names, current, heads, behind=behind)
-
-
-def _applied(project: Project, current: Iterable[str]) -> set[str]:
-    """The revisions a database at `current` has run: those and all they build on."""
-    by_id = {revision.id: revision for revision in project.revisions}
-    seen: set[str] = set()
-    stack = list(current)
-    while stack:
-        revision_id = stack.pop()
-        if revision_id not in seen and revision_id in by_id:
-            seen.add(revision_id)
-            stack += project.parents(by_id[revision_id])
-    return seen

@@ -1,0 +1,1 @@
+"""Shipping: `apply` (the production runner); the plan report and `status` come next."""

@@ -1,0 +1,239 @@
+"""`lockwise apply`: one deploy at a time, short lock waits with retries, leftovers rebuilt,
+nothing half-done, and the URL's password never shown."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+from support import lockwise, one_line_error
+
+from lockwise.release.apply import DEPLOY_LOCK
+
+BACKEND = Path(__file__).parents[2] / "examples" / "backend"
+HEAD = "4b8e2f6a1d07"
+REVISIONS = 16
+BEFORE_PHONE = "a4c81e5f9b23"  # the next revision, 7b2d9e04c6f1, adds users.phone
+BEFORE_EMAIL_INDEX = "7b2d9e04c6f1"  # the next, c15e8a3f2d97, builds ix_users_email concurrently
+
+
+def versions(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        return [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+
+
+def applied_count(stdout: str) -> int:
+    found = re.search(r"^applied (\d+) revisions?;", stdout, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.fixture
+def at_phone(scratch_url: str) -> str:
+    """A database at the revision before `add users.phone`."""
+    done = lockwise("apply", str(BACKEND), "--url", scratch_url, "--to", BEFORE_PHONE)
+    assert done.returncode == 0, done.stderr
+    return scratch_url
+
+
+@pytest.fixture
+def holder(at_phone: str) -> Iterator[psycopg.Connection[Any]]:
+    """A session that reads users in an open transaction: it holds ACCESS SHARE on it."""
+    with psycopg.connect(at_phone) as conn:
+        conn.execute("SELECT count(*) FROM users WHERE email = 'secret@example.com'")
+        yield conn
+
+
+def test_apply_upgrades_to_head_then_finds_nothing_to_do(scratch_url: str) -> None:
+    first = lockwise("apply", str(BACKEND), "--url", scratch_url)
+    assert first.returncode == 0, first.stderr
+    assert applied_count(first.stdout) == REVISIONS
+    assert f"the database is at {HEAD}" in first.stdout
+    assert "[16/16] 4b8e2f6a1d07" in first.stderr
+    assert re.search(r"^\s+\d+ ms  CREATE TABLE users \(", first.stderr, re.MULTILINE)
+    again = lockwise("apply", str(BACKEND), "--url", scratch_url)
+    assert again.returncode == 0, again.stderr
+    assert f"nothing to apply: the database is at {HEAD}" in again.stdout
+    assert versions(scratch_url) == [HEAD]
+
+
+def test_three_applies_at_once_apply_each_revision_once(scratch_url: str) -> None:
+    command = [sys.executable, "-m", "lockwise", "apply", str(BACKEND), "--url", scratch_url]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    assert sorted(applied_count(out) for out in outputs) == [0, 0, REVISIONS]
+    assert versions(scratch_url) == [HEAD]
+
+
+def test_dry_run_names_what_would_run_and_changes_nothing(at_phone: str) -> None:
+    done = lockwise("apply", str(BACKEND), "--url", at_phone, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert f"--dry-run: the database is at {BEFORE_PHONE}; would apply 14: 7b2d9e04c6f1," in (
+        " ".join(done.stdout.split())
+    )
+    assert versions(at_phone) == [BEFORE_PHONE]
+
+
+def test_a_lock_held_past_every_retry_fails_naming_the_blocker(
+    at_phone: str, holder: psycopg.Connection[Any]
+) -> None:
+    blocker = holder.info.backend_pid
+    started = time.monotonic()
+    done = lockwise(
+        "apply", str(BACKEND), "--url", at_phone, "--lock-timeout", "200ms", "--retries", "2"
+    )
+    assert done.returncode == 1, done.stderr
+    assert time.monotonic() - started < 60
+    assert (
+        "apply stopped at 7b2d9e04c6f1: migrations/versions/7b2d9e04c6f1_add_users_phone.py:24"
+        in (done.stdout)
+    )
+    assert "lock timeout" in done.stdout
+    # The blocker's query, without its constants (they may be a user's data)
+    assert (
+        f"the lock was held by pid {blocker} (idle in transaction: SELECT count(*) FROM users"
+        " WHERE email = $1), after 3 attempts"
+    ) in done.stdout
+    assert "secret@example.com" not in done.stdout + done.stderr
+    assert done.stderr.count("lock_timeout: blocked by pid") == 2
+    assert f"the database is at {BEFORE_PHONE} (none applied)" in done.stdout
+    assert versions(at_phone) == [BEFORE_PHONE]
+    with psycopg.connect(at_phone) as conn:  # the revision's transaction rolled back
+        row = conn.execute(
+            "SELECT count(*) FROM information_schema.columns"
+            " WHERE table_name = 'users' AND column_name = 'phone'"
+        ).fetchone()
+    assert row == (0,)
+
+
+def test_writers_wait_at_most_about_lock_timeout_while_apply_retries(
+    at_phone: str, holder: psycopg.Connection[Any]
+) -> None:
+    """Behind apply's ACCESS EXCLUSIVE request, a writer queues; lock_timeout ends each wait."""
+    stalls: list[float] = []
+    stop = threading.Event()
+
+    def write() -> None:
+        with psycopg.connect(at_phone, autocommit=True) as conn:
+            org = conn.execute("INSERT INTO organizations (name) VALUES ('o') RETURNING id")
+            assert org.fetchone() is not None
+            while not stop.is_set():
+                started = time.monotonic()
+                conn.execute(
+                    "INSERT INTO users (email, display_name) VALUES ('w@example.com', 'w')"
+                )
+                stalls.append(time.monotonic() - started)
+                time.sleep(0.02)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        done = lockwise(
+            "apply", str(BACKEND), "--url", at_phone, "--lock-timeout", "300ms", "--retries", "3"
+        )
+    finally:
+        stop.set()
+        writer.join()
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("lock_timeout: blocked by pid") == 3
+    assert len(stalls) > 10
+    assert max(stalls) < 0.3 + 0.5, sorted(stalls)[-3:]
+
+
+def test_a_lock_released_between_attempts_lets_the_retry_through(
+    at_phone: str, holder: psycopg.Connection[Any]
+) -> None:
+    def release_after_the_first_attempt() -> None:
+        """Once apply waited for the lock and gave up (lock_timeout), let go of it."""
+        with psycopg.connect(at_phone, autocommit=True) as watcher:
+            for waiting in (True, False):
+                while waiting != bool(
+                    watcher.execute(
+                        "SELECT 1 FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+                        [holder.info.backend_pid],
+                    ).fetchone()
+                ):
+                    time.sleep(0.02)
+        holder.rollback()
+
+    releaser = threading.Thread(target=release_after_the_first_attempt)
+    releaser.start()
+    done = lockwise(
+        "apply", str(BACKEND), "--url", at_phone, "--lock-timeout", "200ms", "--retries", "8"
+    )
+    releaser.join()
+    assert done.returncode == 0, done.stderr
+    assert f"blocked by pid {holder.info.backend_pid}" in done.stderr
+    assert "rolled back on lock_timeout and ran again" in done.stdout
+    assert versions(at_phone) == [HEAD]
+
+
+def test_an_invalid_index_left_by_a_killed_build_is_dropped_and_rebuilt(scratch_url: str) -> None:
+    to = lockwise("apply", str(BACKEND), "--url", scratch_url, "--to", BEFORE_EMAIL_INDEX)
+    assert to.returncode == 0, to.stderr
+    with psycopg.connect(scratch_url, autocommit=True) as conn:
+        org = conn.execute("INSERT INTO organizations (name) VALUES ('o') RETURNING id")
+        assert org.fetchone() is not None
+        conn.execute("INSERT INTO users (email, display_name) VALUES ('a@example.com', 'a')")
+        with pytest.raises(psycopg.errors.DivisionByZero):  # a concurrent build that failed
+            conn.execute("CREATE INDEX CONCURRENTLY ix_users_email ON users ((1 / (id - id)))")
+    done = lockwise("apply", str(BACKEND), "--url", scratch_url)
+    assert done.returncode == 0, done.stderr
+    assert "dropping INVALID index public.ix_users_email" in done.stderr
+    assert "dropped and rebuilt INVALID indexes: public.ix_users_email" in done.stdout
+    with psycopg.connect(scratch_url) as conn:
+        row = conn.execute(
+            "SELECT i.indisvalid, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indexrelid = 'ix_users_email'::regclass"
+        ).fetchone()
+    assert row == (True, "CREATE INDEX ix_users_email ON public.users USING btree (email)")
+
+
+def test_an_unknown_version_is_refused_before_anything_runs(scratch_url: str) -> None:
+    with psycopg.connect(scratch_url) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('0123abcd4567')")
+    error = one_line_error(lockwise("apply", str(BACKEND), "--url", scratch_url))
+    assert "is at 0123abcd4567, a revision this project does not know" in error
+    assert "nothing was applied" in error
+    with psycopg.connect(scratch_url) as conn:
+        row = conn.execute("SELECT to_regclass('users')").fetchone()
+    assert row == (None,)
+
+
+def test_a_deploy_lock_held_past_wait_is_one_clear_error(scratch_url: str) -> None:
+    with psycopg.connect(scratch_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [DEPLOY_LOCK])
+        done = lockwise("apply", str(BACKEND), "--url", scratch_url, "--wait", "1")
+    assert done.returncode == 1
+    error = done.stderr.splitlines()[-1]
+    assert "Traceback" not in done.stderr
+    assert error.startswith("lockwise: error: another lockwise apply (pid ")
+    assert "held the deploy lock" in error and "for 1 s (--wait): nothing was applied" in error
+    assert "waiting for another lockwise apply" in done.stderr
+    with psycopg.connect(scratch_url) as conn:
+        assert conn.execute("SELECT to_regclass('alembic_version')").fetchone() == (None,)
+
+
+def test_the_urls_password_never_shows(scratch_url: str) -> None:
+    password = "sentinel-Pw-7f3e1a"
+    url = make_url(scratch_url).set(password=password).render_as_string(hide_password=False)
+    runs = [
+        lockwise("apply", str(BACKEND), "--url", url, "--to", BEFORE_PHONE),
+        lockwise("apply", str(BACKEND), "--url", url, "--dry-run"),
+        lockwise("apply", str(BACKEND), "--url", url, "--to", "ffff"),
+        lockwise("apply", str(BACKEND), "--url", url),
+    ]
+    assert [run.returncode for run in runs] == [0, 0, 2, 0]
+    for run in runs:
+        assert password not in run.stdout + run.stderr
+    assert all("***" in run.stdout + run.stderr for run in runs if run.returncode == 0)
