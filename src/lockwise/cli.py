@@ -508,6 +508,31 @@ def apply(
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command(name="status")
+@PROJECT
+@click.option("--url", required=True, help="The database to look at (read-only).")
+@alembic_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@OUTPUT
+def status_command(
+    project: Path, url: str, invocation: Invocation, fmt: str, output: Path | None
+) -> None:
+    """Explain a database's state (version, heads, INVALID indexes, a half-run revision)."""
+    import json
+
+    from lockwise import commands
+    from lockwise.report import status_text
+
+    _project_only(project, "status")
+    with report_stream(output) as out:
+        report = commands.status(project, url, invocation)
+        if fmt == "json":
+            out.write(json.dumps(status_text.as_dict(report), indent=2) + "\n")
+        else:
+            out.write(status_text.render(report) + "\n")
+    sys.exit(0 if report.ok else 1)
+
+
 @cli.command(name="sum")
 @PROJECT
 @alembic_options

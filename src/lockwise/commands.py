@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from lockwise.release.apply import ApplyReport
     from lockwise.release.apply import Options as ApplyOptions
     from lockwise.release.apply import Progress as ApplyProgress
+    from lockwise.release.status import StatusReport
     from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.review.fix_files import FileFix
     from lockwise.testing.cycle import Progress
@@ -350,3 +351,28 @@ def apply(
             statement_timeout=options.timeouts.statement_timeout or settings.statement_timeout,
         )
         return run(project, url, dataclasses.replace(options, timeouts=timeouts), progress)
+
+
+def status(project_path: Path, url: str, invocation: Invocation | None = None) -> StatusReport:
+    """Explain the state of the database at `url` (read-only; see `lockwise.release.status`).
+
+    Scratch databases (to learn what a pending revision creates) live on lockwise's own
+    server (embedded, or $LOCKWISE_DATABASE_URL).
+
+    Raises:
+        BadInput: the project or its settings, or no read-only transaction on `url` (exit 2).
+        DatabaseUnavailable: no server, or `url` unreachable (exit 3).
+    """
+    from lockwise.config import project_settings
+    from lockwise.project import load_project
+    from lockwise.release.status import status as explain
+    from lockwise.urls import parse_server_url
+
+    url = parse_server_url(url)
+    with in_project_folder(project_path, invocation) as path:
+        settings, invocation = project_settings(path, invocation)
+        project = load_project(path, allow_heads=True, invocation=invocation)
+        server = open_server()
+        sweep(server)
+        with ScratchSession(server, isolate=not settings.superuser) as session:
+            return explain(project, url, session, str(project_path))

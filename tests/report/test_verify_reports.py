@@ -12,11 +12,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from lockwise.migrate.versions import VersionStatus
 from lockwise.report import verify_json, verify_text
 from lockwise.testing.catalog_drift import Comparison, Difference, NotCompared
 from lockwise.testing.describe import ColumnDescription, IndexEntry, TableDescription
 from lockwise.testing.verify import SCRATCH, VerifyReport
-from lockwise.testing.version_status import VersionStatus
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

@@ -22,11 +22,11 @@ from lockwise.database.catalog import Catalog, Item, snapshot
 from lockwise.database.server import Server
 from lockwise.errors import BadInput
 from lockwise.migrate.steps import run_steps
+from lockwise.migrate.versions import version_status
 from lockwise.project import load_project
 from lockwise.testing.catalog_drift import compare
 from lockwise.testing.drift import compare_models
 from lockwise.testing.verify import confirm_read_only
-from lockwise.testing.version_status import version_status
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "backend"
 CLEAN = PROJECTS / "verify_clean"

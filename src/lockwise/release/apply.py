@@ -50,9 +50,9 @@ from lockwise.migrate.steps import (
     shared_connection,
     sqlstate,
 )
+from lockwise.migrate.versions import read_versions
 from lockwise.project import Project, Revision
 from lockwise.release.sessions import Blocker, Sessions, Timeouts
-from lockwise.testing.version_status import read_versions
 from lockwise.urls import redact
 
 # pg_advisory_lock's key for "a lockwise apply runs on this database": b"lockwise".
@@ -282,11 +282,16 @@ def _drop_leftovers(sessions: Sessions, revision: Revision, progress: Progress) 
     text = revision.path.read_text()
     dropped: list[str] = []
     for schema, name in sessions.run(invalid_indexes):
-        if re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text):
+        if mentions(text, name):
             progress.rebuilding(f"{schema}.{name}")
             sessions.run(functools.partial(_drop_index, schema=schema, name=name))
             dropped.append(f"{schema}.{name}")
     return dropped
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` (a revision file) names `name` as a whole identifier."""
+    return re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text) is not None
 
 
 def _take_deploy_lock(

@@ -35,11 +35,11 @@ from lockwise.migrate.steps import (
     run_steps,
     shared_connection,
 )
+from lockwise.migrate.versions import VersionStatus, read_versions, version_status
 from lockwise.project import Project
 from lockwise.testing.catalog_drift import Comparison, compare
 from lockwise.testing.describe import IndexEntry, TableDescription, describe
 from lockwise.testing.models_catalog import create_extensions, models_catalog, models_ddl
-from lockwise.testing.version_status import VersionStatus, read_versions, version_status
 from lockwise.urls import redact, redact_text
 
 SCRATCH = "a scratch database upgraded to head"

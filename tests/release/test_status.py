@@ -1,0 +1,153 @@
+"""`lockwise status`: a database's state against the project, each problem with its fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import psycopg
+import pytest
+from support import lockwise
+
+from lockwise.database.server import Server
+
+BACKEND = Path(__file__).parents[2] / "examples" / "backend"
+HEAD = "4b8e2f6a1d07"
+
+
+def at(url: str, revision: str) -> str:
+    done = lockwise("apply", str(BACKEND), "--url", url, "--to", revision)
+    assert done.returncode == 0, done.stderr
+    return url
+
+
+def status(url: str, project: Path = BACKEND) -> tuple[int, dict[str, object], str]:
+    as_json = lockwise("status", str(project), "--url", url, "--format", "json")
+    as_text = lockwise("status", str(project), "--url", url)
+    assert as_json.returncode == as_text.returncode, as_text.stderr
+    return as_json.returncode, json.loads(as_json.stdout), as_text.stdout
+
+
+def problems(report: dict[str, object]) -> list[dict[str, object]]:
+    found = report["problems"]
+    assert isinstance(found, list)
+    return found
+
+
+def test_a_database_at_head_is_fine(server_env: Server, scratch_url: str) -> None:
+    code, report, text = status(at(scratch_url, HEAD))
+    assert code == 0
+    assert report["ok"] is True and problems(report) == []
+    assert f"the database is at {HEAD}; head {HEAD}\nat head, nothing to fix" in text
+
+
+def test_behind_names_what_would_run_and_the_apply_command(
+    server_env: Server, scratch_url: str
+) -> None:
+    code, report, _text = status(at(scratch_url, "d6a7c3f1e890"))
+    assert code == 1
+    assert report["pending"] == ["94d0e2b7c5a3", HEAD]
+    [behind] = problems(report)
+    assert behind["kind"] == "behind"
+    assert behind["commands"] == [f"lockwise apply {BACKEND} --url '{scratch_url}'"]
+
+
+def test_two_heads_come_with_the_merge_command(
+    server_env: Server, scratch_url: str, tmp_path: Path
+) -> None:
+    project = Path(shutil.copytree(BACKEND, tmp_path / "backend"))
+    (
+        project / "migrations/versions/4b8e2f6a1d07_merge_secret_rotation_and_cancellation_.py"
+    ).unlink()
+    code, report, text = status(at(scratch_url, "d6a7c3f1e890"), project)
+    assert code == 1
+    heads = next(p for p in problems(report) if p["kind"] == "heads")
+    assert heads["commands"] == ['alembic merge -m "merge heads" 94d0e2b7c5a3 d6a7c3f1e890']
+    assert "the history has 2 heads nobody merged" in text
+
+
+def test_an_unknown_version_says_why_and_how_to_find_it(
+    server_env: Server, scratch_url: str
+) -> None:
+    with psycopg.connect(at(scratch_url, HEAD)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0123abcd4567'")
+    code, report, _text = status(scratch_url)
+    assert code == 1
+    [unknown] = problems(report)
+    assert unknown["kind"] == "unknown"
+    assert "a branch that is not merged here, or its file was deleted" in str(unknown["message"])
+    assert unknown["commands"] == [
+        "git log --all --oneline -S 0123abcd4567 -- migrations/versions",
+        "# once the database is known to match a revision of this project:",
+        f"alembic stamp --purge {HEAD}",
+    ]
+
+
+def test_an_invalid_index_and_a_not_valid_constraint_come_with_their_fixes(
+    server_env: Server, scratch_url: str
+) -> None:
+    with psycopg.connect(at(scratch_url, HEAD), autocommit=True) as conn:
+        conn.execute("INSERT INTO organizations (name) VALUES ('o')")
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            conn.execute(
+                "CREATE INDEX CONCURRENTLY ix_orgs_broken ON organizations ((1 / (id - id)))"
+            )
+        conn.execute(
+            "ALTER TABLE organizations ADD CONSTRAINT ck_name CHECK (name <> '') NOT VALID"
+        )
+    code, report, _text = status(scratch_url)
+    assert code == 1
+    invalid, not_valid = problems(report)
+    assert invalid["kind"] == "invalid index"
+    assert "index public.ix_orgs_broken on organizations is INVALID" in str(invalid["message"])
+    assert invalid["commands"] == ['REINDEX INDEX CONCURRENTLY "public"."ix_orgs_broken";']
+    assert not_valid["commands"] == [
+        'ALTER TABLE "public"."organizations" VALIDATE CONSTRAINT "ck_name";'
+    ]
+
+
+def test_a_revision_that_ran_but_was_not_recorded_gets_a_stamp(
+    server_env: Server, scratch_url: str
+) -> None:
+    with psycopg.connect(at(scratch_url, "7b2d9e04c6f1"), autocommit=True) as conn:
+        conn.execute("CREATE INDEX ix_users_email ON users (email)")  # c15e8a3f2d97's index
+    code, report, _text = status(scratch_url)
+    assert code == 1
+    halfway = next(p for p in problems(report) if p["kind"] == "halfway")
+    assert str(halfway["message"]).startswith(
+        "c15e8a3f2d97 ran but is not recorded: everything it creates is there"
+        " (index ix_users_email)"
+    )
+    assert halfway["commands"] == ["alembic stamp c15e8a3f2d97"]
+
+
+def test_a_revision_that_failed_halfway_names_what_to_drop(
+    server_env: Server, scratch_url: str
+) -> None:
+    with psycopg.connect(at(scratch_url, "c15e8a3f2d97"), autocommit=True) as conn:
+        conn.execute("CREATE TABLE subscriptions (id bigint)")  # 5d7f3b9a1e62 creates more
+    code, report, _text = status(scratch_url)
+    assert code == 1
+    halfway = next(p for p in problems(report) if p["kind"] == "halfway")
+    assert str(halfway["message"]).startswith(
+        "5d7f3b9a1e62 failed halfway: table subscriptions, column subscriptions.id exist,"
+    )
+    assert halfway["commands"] == [
+        'DROP TABLE IF EXISTS "public"."subscriptions";',
+        f"lockwise apply {BACKEND} --url '{scratch_url}'",
+    ]
+
+
+def test_status_writes_nothing_and_hides_the_password(server_env: Server, scratch_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(at(scratch_url, "d6a7c3f1e890")).set(password="sentinel-Pw-2b9c")
+    done = lockwise("status", str(BACKEND), "--url", url.render_as_string(hide_password=False))
+    assert done.returncode == 1, done.stderr
+    assert "sentinel-Pw-2b9c" not in done.stdout + done.stderr
+    assert "***" in done.stdout
+    with psycopg.connect(scratch_url) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("d6a7c3f1e890",)
+        ]
