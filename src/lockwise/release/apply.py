@@ -15,8 +15,10 @@ What `alembic upgrade head` leaves to hope, in order:
    `lock_timeout` (SQLSTATE 55P03) rolled back; it is tried again after an exponential
    backoff with jitter, a bounded number of times, and each attempt names the session
    that held the lock.
-5. **Leftovers of a killed run.** A failed `CREATE INDEX CONCURRENTLY` leaves an
-   INVALID index, and `IF NOT EXISTS` would then keep it. Before a revision runs, an
+5. **Leftovers of a killed run.** A killed apply's backend may still be running its
+   last statement: apply ends such sessions first (`sessions.end_orphans`). A failed
+   `CREATE INDEX CONCURRENTLY` leaves an INVALID index, and `IF NOT EXISTS` would then
+   keep it. Before a revision runs, an
    INVALID index that no session is building and whose name the revision's file
    mentions is dropped (`DROP INDEX CONCURRENTLY`), so the revision builds it again.
 """
@@ -52,7 +54,7 @@ from lockwise.migrate.steps import (
 )
 from lockwise.migrate.versions import read_versions
 from lockwise.project import Project, Revision
-from lockwise.release.sessions import Blocker, Sessions, Timeouts
+from lockwise.release.sessions import Blocker, Sessions, Timeouts, end_orphans
 from lockwise.urls import redact
 
 # pg_advisory_lock's key for "a lockwise apply runs on this database": b"lockwise".
@@ -131,6 +133,9 @@ class Progress:
     def waiting(self, holder: int | None) -> None:
         """Another apply holds the deploy lock (its pid, when visible)."""
 
+    def orphans(self, pids: list[int]) -> None:
+        """Sessions a killed apply left running were ended."""
+
     def pending(self, revisions: list[Revision]) -> None:
         """The revisions that will run, once the lock is held."""
 
@@ -174,6 +179,9 @@ def apply(project: Project, url: str, options: Options, progress: Progress) -> A
     server = open_server(url)  # refuses a URL that is not PostgreSQL's, or unreachable
     with server.open() as own:
         waited = _take_deploy_lock(own, options.wait_s, progress, url)
+        ended = end_orphans(own)
+        if ended:
+            progress.orphans(ended)
         found = probe(project, url)
         before = read_versions(own, found.version_tables) or ()
         unknown = [version for version in before if version not in _ids(project)]

@@ -2,9 +2,10 @@
 
 Every connection the project's env.py opens (any driver, any engine, sync or async)
 comes from a SQLAlchemy pool, so a `connect` listener on the `Pool` class reaches them
-all: it sets `lock_timeout` and `statement_timeout` for the session, asks the server
+all. It sets `lock_timeout` and `statement_timeout` for the session; asks the server
 to notice a vanished client (`client_connection_check_interval`, PostgreSQL 14+, so a
-killed apply does not leave a concurrent index build running), and notes the backend
+killed apply does not leave a concurrent index build running); names the session (so
+the next apply can end one a killed run left: `end_orphans`); and notes its backend
 pid. A watcher thread, on a connection of its own, asks `pg_blocking_pids` about those
 pids ten times a second and keeps the last session seen blocking one: when a statement
 then fails on `lock_timeout`, that is the session to name. Its query is shown with its
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -27,6 +29,10 @@ from sqlalchemy.pool import Pool
 from lockwise import interrupts
 
 T = TypeVar("T")
+# The application_name of the migration's sessions: a later apply ends those a killed
+# apply left running (see `end_orphans`).
+MIGRATION_SESSION = "lockwise apply: migration"
+_ORPHANS_WAIT_S = 30.0
 _WATCH_S = 0.1
 _CHECK_CLIENT = (
     "SELECT set_config('client_connection_check_interval', '1000', false)"
@@ -121,6 +127,7 @@ class Sessions:
         ):
             if value:
                 cursor.execute(f"SELECT set_config('{name}', '{_quoted(value)}', false)")
+        cursor.execute(f"SELECT set_config('application_name', '{MIGRATION_SESSION}', false)")
         cursor.execute(_CHECK_CLIENT)
         cursor.execute("SELECT pg_backend_pid()")
         pid = int(cursor.fetchone()[0])
@@ -155,3 +162,30 @@ def without_constants(query: str) -> str:
 
 def _quoted(value: str) -> str:
     return value.replace("'", "''")
+
+
+def end_orphans(conn: psycopg.Connection[Any]) -> list[int]:
+    """End the migration sessions a killed apply left behind on this database; their pids.
+
+    Call it holding the deploy lock: no live apply has migration sessions then. A killed
+    apply's backend may still be running its last statement (a concurrent index build)
+    until the server notices the client is gone; it is terminated, and waited for, so
+    that its half-built index is INVALID, and seen as such, before anything runs.
+    """
+    query = (
+        "SELECT pid FROM pg_stat_activity WHERE application_name = %s"
+        " AND datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    orphans = [int(pid) for (pid,) in conn.execute(query, [MIGRATION_SESSION]).fetchall()]
+    if not orphans:
+        return []
+    conn.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) pid", [orphans])
+    deadline = time.monotonic() + _ORPHANS_WAIT_S
+    while time.monotonic() < deadline:
+        left = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s::int[])", [orphans]
+        ).fetchone()
+        if left is None or left[0] == 0:
+            break
+        time.sleep(0.05)
+    return orphans

@@ -27,6 +27,10 @@ class Printer(Progress):
         who = f" (pid {holder})" if holder else ""
         self._say(f"waiting for another lockwise apply{who} to finish")
 
+    def orphans(self, pids: list[int]) -> None:
+        listed = ", ".join(str(pid) for pid in pids)
+        self._say(f"ended the sessions a killed apply left running (pid {listed})")
+
     def pending(self, revisions: list[Revision]) -> None:
         if revisions:
             self._say(f"{len(revisions)} revisions to apply")
