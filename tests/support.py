@@ -15,6 +15,7 @@ from lockwise.database.scratch import new_name
 from lockwise.database.server import URL_ENV, Server
 
 PROJECTS = Path(__file__).parent / "projects"
+SNAPSHOTS = Path(__file__).parent / "report" / "snapshots"
 PROGRESS = re.compile(r"^\[\d+/\d+\] ")  # `[3/16] <revision> <message>` on stderr
 
 
@@ -81,3 +82,12 @@ def left_by(server: Server, pid: int) -> list[str]:
             {"p": prefix},
         ).fetchall()
     return [str(row[0]) for row in rows]
+
+
+def matches_snapshot(name: str, text: str) -> bool:
+    """`text` equals the snapshot `name` in tests/report/snapshots/ (with
+    LOCKWISE_UPDATE_SNAPSHOTS set, it becomes the snapshot)."""
+    path = SNAPSHOTS / name
+    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
+        path.write_text(text)
+    return path.read_text() == text

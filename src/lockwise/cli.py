@@ -508,6 +508,64 @@ def apply(
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command()
+@PROJECT
+@click.option("--url", default=None, help="The production database, read-only: ship what it lacks.")
+@alembic_options
+@click.option("--range", "revision_range", help="Revisions A:B (after A, up to B).")
+@click.option("--since", help="Revisions after REV (same as --range REV:).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="As for check.  [default: 2 on two or more cores, else 1]",
+)
+@OUTPUT
+def plan(
+    project: Path,
+    url: str | None,
+    invocation: Invocation,
+    revision_range: str | None,
+    since: str | None,
+    fmt: str,
+    jobs: int | None,
+    output: Path | None,
+) -> None:
+    """The release report: files, SQL, verification, warnings, instructions."""
+    import json
+
+    from rich.markdown import Markdown
+
+    from lockwise import commands
+    from lockwise.errors import BadInput
+    from lockwise.report import plan_json, plan_markdown
+    from lockwise.side_review import default_jobs
+
+    _project_only(project, "plan")
+    if since and revision_range:
+        raise BadInput("--since and --range name the same thing: give one")
+    span = revision_range or (f"{since}:" if since else None)
+    with report_stream(output) as out:
+        report = commands.plan(
+            project,
+            url,
+            span,
+            _progress(),
+            invocation,
+            _phase(),
+            default_jobs() if jobs is None else jobs,
+        )
+        if fmt == "json":
+            out.write(json.dumps(plan_json.as_dict(report), indent=2) + "\n")
+        elif fmt == "markdown":
+            out.write(plan_markdown.render(report))
+        else:
+            _console(out).print(Markdown(plan_markdown.render(report)))
+    sys.exit(0 if report.ok else 1)
+
+
 @cli.command(name="status")
 @PROJECT
 @click.option("--url", required=True, help="The database to look at (read-only).")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from lockwise.release.apply import ApplyReport
     from lockwise.release.apply import Options as ApplyOptions
     from lockwise.release.apply import Progress as ApplyProgress
+    from lockwise.release.plan import PlanReport
     from lockwise.release.status import StatusReport
     from lockwise.review.findings import FailOn, ReviewReport
     from lockwise.review.fix_files import FileFix
@@ -306,12 +307,30 @@ def check(
     With `jobs` of 2 or more, review runs in a second process while this one tests
     (`side_review`), and `phase` is told `review and test` once.
     """
+    reviewed, tested = _review_and_test(project_path, url, progress, invocation, phase, data, jobs)
+    return CheckReport(review=reviewed, test=tested)
+
+
+def _review_and_test(
+    project_path: Path,
+    url: str | None,
+    progress: Progress | None,
+    invocation: Invocation | None,
+    phase: Callable[[str], None] | None,
+    data: bool,
+    jobs: int,
+    revisions: tuple[str, ...] | None = None,
+    stats_from: str | None = None,
+) -> tuple[ReviewReport, TestReport]:
+    """Review (`revisions` only, when given; with production sizes from `stats_from`),
+    then test the whole history: side by side when `jobs` is 2 or more."""
     announce = phase or (lambda name: None)
+    options = {"revision_range": revisions, "stats_from": stats_from}
     if jobs > 1:
         from lockwise.side_review import SideReview
 
         announce("review and test")
-        with SideReview(review, project_path, url, invocation) as side:
+        with SideReview(review, project_path, url, invocation, options) as side:
 
             def step(index: int, total: int, revision: Revision) -> None:
                 side.check()  # the review failed: stop here, as check without -j would
@@ -319,12 +338,12 @@ def check(
                     progress(index, total, revision)
 
             tested = test(project_path, url, step, invocation, data=data)
-            return CheckReport(review=side.result(), test=tested)
+            return side.result(), tested
     announce("review")
-    reviewed = review(project_path, url, progress=progress, invocation=invocation)
+    reviewed = review(project_path, url, revisions, stats_from, progress, invocation)
     announce("test")
     tested = test(project_path, url, progress, invocation, data=data)
-    return CheckReport(review=reviewed, test=tested)
+    return reviewed, tested
 
 
 def apply(
@@ -376,3 +395,61 @@ def status(project_path: Path, url: str, invocation: Invocation | None = None) -
         sweep(server)
         with ScratchSession(server, isolate=not settings.superuser) as session:
             return explain(project, url, session, str(project_path))
+
+
+def plan(
+    project_path: Path,
+    url: str | None = None,
+    revision_range: str | None = None,
+    progress: Progress | None = None,
+    invocation: Invocation | None = None,
+    phase: Callable[[str], None] | None = None,
+    jobs: int = 1,
+) -> PlanReport:
+    """The release report (see `lockwise.release.plan`).
+
+    The revisions: those `url`'s database has still to run (read-only), else those of
+    `revision_range`, else all. Review and test run on scratch databases of lockwise's
+    own server, as `check` runs them.
+
+    Raises:
+        BadInput: the project, a range, no read-only transaction on `url`, or a version
+            the project does not know (exit 2).
+        DatabaseUnavailable: no server, or `url` unreachable (exit 3).
+    """
+    from lockwise.config import project_settings
+    from lockwise.migrate.steps import probe
+    from lockwise.project import load_project
+    from lockwise.release import plan as release
+    from lockwise.review.run import select
+    from lockwise.urls import parse_server_url
+
+    url = parse_server_url(url) if url else None
+    with in_project_folder(project_path, invocation) as path:
+        settings, invocation = project_settings(path, invocation)
+        project = load_project(path, allow_heads=True, invocation=invocation)
+        chosen = select(project, revision_range)
+        production = None
+        if url is not None:
+            server = open_server()
+            with ScratchSession(server, isolate=not settings.superuser) as session:
+                target = probe(project, session.create().url)
+            production = release.read_production(project, url, target.version_tables)
+            chosen = chosen & set(release.pending(project, production.current))
+    revisions = tuple(r.id for r in project.revisions if r.id in chosen)
+    if not revisions:
+        from lockwise.testing.report import TestReport as Empty
+
+        nothing = Empty(str(project_path), "", project.heads, (), None, 0.0)
+        empty = release.build(project, str(project_path), (), _no_review(), nothing, production)
+        return empty
+    reviewed, tested = _review_and_test(
+        project_path, None, progress, invocation, phase, True, jobs, revisions, url
+    )
+    return release.build(project, str(project_path), revisions, reviewed, tested, production)
+
+
+def _no_review() -> ReviewReport:
+    from lockwise.review.findings import ReviewReport
+
+    return ReviewReport(postgres="", findings=())

@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
@@ -58,7 +58,7 @@ class ReviewFailed(LockwiseError):
 
 
 class SideReview:
-    """`review(project_path, url, invocation=...)` running in a second process.
+    """`review(project_path, url, invocation=..., **options)` running in a second process.
 
     `review` is `commands.review`, passed in (this module must not import the commands).
     A context manager: `result()` waits for the report; leaving the block stops the
@@ -71,6 +71,7 @@ class SideReview:
         project_path: Path,
         url: str | None,
         invocation: Invocation | None,
+        options: Mapping[str, object] | None = None,
     ):
         context = multiprocessing.get_context("spawn")
         self._receiver, sender = context.Pipe(duplex=False)
@@ -79,7 +80,8 @@ class SideReview:
         # its signal handlers are in place (unpickling an Invocation imports Alembic).
         self._process = context.Process(target=_review, args=(job, sender), name="lockwise review")
         self._sender, self._job = sender, job
-        self._task = (review, project_path, url, invocation)  # `review` goes by its name
+        # `review` goes by its name; `options` are its other keyword arguments
+        self._task = (review, project_path, url, invocation, dict(options or {}))
         self._report: ReviewReport | None = None
 
     def __enter__(self) -> SideReview:
@@ -160,9 +162,9 @@ def _review(job: Connection, sender: Connection) -> None:
     interrupts.install()  # SIGTERM, from the checking process, stops the review cleanly
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the checking process's to handle
     try:
-        review, project_path, url, invocation = job.recv()
+        review, project_path, url, invocation, options = job.recv()
         job.close()
-        report = review(project_path, url, invocation=invocation)
+        report = review(project_path, url, invocation=invocation, **options)
         sender.send(("report", report))
     except LockwiseError as error:
         sender.send(("error", str(error), error.exit_code))

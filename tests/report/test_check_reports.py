@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from support import matches_snapshot
 
 from lockwise.commands import CheckReport
 from lockwise.database.server import Server
@@ -37,13 +38,6 @@ def rendered(report: CheckReport) -> str:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(check_text.render(report))
     return console.export_text()
-
-
-def matches_snapshot(name: str, text: str) -> bool:
-    path = SNAPSHOTS / name
-    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
-        path.write_text(text)
-    return path.read_text() == text
 
 
 def headings(text: str) -> list[str]:

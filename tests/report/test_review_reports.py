@@ -8,10 +8,10 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import os
 from pathlib import Path
 
 from rich.console import Console
+from support import matches_snapshot
 
 from lockwise.capture.facts import Lock, Statement
 from lockwise.database.stats import TableSize
@@ -130,13 +130,6 @@ def rendered_text(report: ReviewReport) -> str:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(review_text.render(report))
     return console.export_text()
-
-
-def matches_snapshot(name: str, text: str) -> bool:
-    path = SNAPSHOTS / name
-    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
-        path.write_text(text)
-    return path.read_text() == text
 
 
 def test_text_groups_findings_by_revision_and_ends_with_a_summary() -> None:

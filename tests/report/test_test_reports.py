@@ -6,10 +6,10 @@ Set LOCKWISE_UPDATE_SNAPSHOTS=1 to rewrite the snapshot files after a deliberate
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 from rich.console import Console
+from support import matches_snapshot
 
 from lockwise.migrate.steps import MigrationFailure
 from lockwise.report import test_json, test_text
@@ -117,13 +117,6 @@ def rendered(result: TestReport) -> str:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(test_text.render(result))
     return console.export_text()
-
-
-def matches_snapshot(name: str, text: str) -> bool:
-    path = SNAPSHOTS / name
-    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
-        path.write_text(text)
-    return path.read_text() == text
 
 
 def test_clean_run_reads_as_all_passed() -> None:

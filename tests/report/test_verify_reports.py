@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 from rich.console import Console
+from support import matches_snapshot
 
 from lockwise.migrate.versions import VersionStatus
 from lockwise.report import verify_json, verify_text
@@ -74,13 +74,6 @@ def rendered(result: VerifyReport) -> str:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(verify_text.render(result))
     return console.export_text()
-
-
-def matches_snapshot(name: str, text: str) -> bool:
-    path = SNAPSHOTS / name
-    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
-        path.write_text(text)
-    return path.read_text() == text
 
 
 def test_a_clean_database_at_head_reads_as_ok() -> None:

@@ -6,7 +6,6 @@ Set LOCKWISE_UPDATE_SNAPSHOTS=1 to rewrite the describe snapshots after a delibe
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
-from support import PROJECTS, Run, left_by, lockwise, one_line_error
+from support import PROJECTS, Run, left_by, lockwise, matches_snapshot, one_line_error
 
 from lockwise.config import settings_from
 from lockwise.database.catalog import Catalog, Item, snapshot
@@ -277,13 +276,6 @@ def test_a_changed_model_is_seen_on_the_next_run(server_env: Server, tmp_path: P
     assert [(d["object"], d["models"], d["database"]) for d in report_of(run)["drift"]] == [
         ("column tickets.priority", "4", "3")
     ]
-
-
-def matches_snapshot(name: str, text: str) -> bool:
-    path = SNAPSHOTS / name
-    if os.environ.get("LOCKWISE_UPDATE_SNAPSHOTS"):
-        path.write_text(text)
-    return path.read_text() == text
 
 
 @pytest.fixture

@@ -80,4 +80,5 @@ def _statement(
         scans=fact.scans,
         created_before=fact.created_before,
         locks_measured=fact.locks_measured,
+        created=fact.created,
     )

@@ -56,6 +56,7 @@ class Statement:
     scans: tuple[str, ...]
     created_before: tuple[str, ...]
     locks_measured: bool = True
+    created: tuple[str, ...] = ()  # the relations this statement made
 
 
 @dataclass(frozen=True)

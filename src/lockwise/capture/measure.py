@@ -88,6 +88,7 @@ class Facts:
     scans: tuple[str, ...]
     created_before: tuple[str, ...]
     locks_measured: bool
+    created: tuple[str, ...] = ()  # relations the statement itself made
 
     @classmethod
     def unmeasured(cls) -> Facts:
@@ -183,6 +184,7 @@ def _measured(
         scans=tuple(sorted({r.name for r in locked if r.name is not None and r.scans > 0})),
         created_before=created,
         locks_measured=True,
+        created=tuple(sorted({names[r.oid] for r in locked if before[r.oid] is None} - {""})),
     )
 
 
@@ -216,6 +218,7 @@ def _outside_transaction(
         scans=(),
         created_before=created,
         locks_measured=seen.waited,
+        created=tuple(sorted({name for oid, (name, _) in after.items() if oid not in before})),
     )
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import psycopg
 
 from lockwise.database.server import open_server
 
@@ -33,5 +36,10 @@ def table_sizes(url: str) -> dict[str, TableSize]:
     server = open_server(url)
     with server.connect() as conn, conn.transaction():
         conn.execute("SET TRANSACTION READ ONLY")
-        rows = conn.execute(_SIZES).fetchall()
+        return sizes_in(conn)
+
+
+def sizes_in(conn: psycopg.Connection[Any]) -> dict[str, TableSize]:
+    """Row estimates and sizes of every user table of the database behind `conn`."""
+    rows = conn.execute(_SIZES).fetchall()
     return {str(name): TableSize(rows=int(n), bytes=int(size)) for name, n, size in rows}

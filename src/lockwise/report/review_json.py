@@ -22,7 +22,7 @@ def as_dict(report: ReviewReport) -> dict[str, Any]:
     return {
         "version": VERSION,
         "postgres": report.postgres,
-        "findings": [_finding(finding) for finding in report.findings],
+        "findings": [finding_dict(finding) for finding in report.findings],
         "statements": [_statement(statement) for statement in report.statements],
         "failures": [_failure(failure) for failure in report.failures],
         "not_reviewed": [
@@ -31,7 +31,7 @@ def as_dict(report: ReviewReport) -> dict[str, Any]:
     }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def finding_dict(finding: Finding) -> dict[str, Any]:
     data: dict[str, Any] = {
         "rule": finding.rule,
         "name": finding.name,
