@@ -456,7 +456,7 @@ def new(
 @click.option("--url", required=True, help="The database to upgrade (its password is never shown).")
 @alembic_options
 @click.option("--to", "to", default=None, help="Upgrade to this revision (default: the head).")
-@click.option("--dry-run", is_flag=True, help="Say what would run; change nothing.")
+@click.option("--dry-run", is_flag=True, help="Print the plan of what would run; change nothing.")
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
@@ -498,13 +498,23 @@ def apply(
             duration(statement_timeout, "--statement-timeout") if statement_timeout else ""
         ),
     )
-    options = Options(timeouts, retries, wait, to, dry_run)
+    if dry_run:  # the plan of what would run: read-only on the database
+        from rich.markdown import Markdown
+
+        from lockwise.report import plan_markdown
+        from lockwise.side_review import default_jobs
+
+        span = f":{to}" if to else None
+        plan = commands.plan(project, url, span, _progress(), invocation, _phase(), default_jobs())
+        _console().print(Markdown(plan_markdown.render(plan)))
+        sys.exit(0 if plan.ok else 1)
+    options = Options(timeouts, retries, wait, to)
     printer = apply_text.Printer(_console(sys.stderr))  # bound now: env.py runs redirect it
     try:
         report = commands.apply(project, url, options, printer, invocation)
     finally:
         printer.close()
-    click.echo(apply_text.render(report, dry_run))
+    click.echo(apply_text.render(report))
     sys.exit(0 if report.ok else 1)
 
 

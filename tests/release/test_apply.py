@@ -74,12 +74,12 @@ def test_three_applies_at_once_apply_each_revision_once(scratch_url: str) -> Non
     assert versions(scratch_url) == [HEAD]
 
 
-def test_dry_run_names_what_would_run_and_changes_nothing(at_phone: str) -> None:
-    done = lockwise("apply", str(BACKEND), "--url", at_phone, "--dry-run")
+def test_dry_run_prints_the_plan_of_what_would_run_and_changes_nothing(at_phone: str) -> None:
+    done = lockwise("apply", str(BACKEND), "--url", at_phone, "--dry-run", "--to", "c15e8a3f2d97")
     assert done.returncode == 0, done.stderr
-    assert f"--dry-run: the database is at {BEFORE_PHONE}; would apply 14: 7b2d9e04c6f1," in (
-        " ".join(done.stdout.split())
-    )
+    assert "Release plan" in done.stdout and "5. Instructions for production" in done.stdout
+    assert "7b2d9e04c6f1" in done.stdout and "c15e8a3f2d97" in done.stdout
+    assert "5d7f3b9a1e62" not in done.stdout  # after --to
     assert versions(at_phone) == [BEFORE_PHONE]
 
 
@@ -229,7 +229,7 @@ def test_the_urls_password_never_shows(scratch_url: str) -> None:
     url = make_url(scratch_url).set(password=password).render_as_string(hide_password=False)
     runs = [
         lockwise("apply", str(BACKEND), "--url", url, "--to", BEFORE_PHONE),
-        lockwise("apply", str(BACKEND), "--url", url, "--dry-run"),
+        lockwise("apply", str(BACKEND), "--url", url, "--dry-run"),  # the plan, with --url
         lockwise("apply", str(BACKEND), "--url", url, "--to", "ffff"),
         lockwise("apply", str(BACKEND), "--url", url),
     ]

@@ -163,7 +163,6 @@ class Options:
     retries: int = 5
     wait_s: float = 600.0
     to: str | None = None
-    dry_run: bool = False
 
 
 def apply(project: Project, url: str, options: Options, progress: Progress) -> ApplyReport:
@@ -196,7 +195,7 @@ def apply(project: Project, url: str, options: Options, progress: Progress) -> A
         report = ApplyReport(
             redact(url), before, before, target, tuple(r.id for r in pending), waited_s=waited
         )
-        if options.dry_run or not pending:
+        if not pending:
             return report
         sessions = Sessions(own, options.timeouts)
         with sessions.watching():

@@ -93,14 +93,12 @@ def one_line(sql_text: str) -> str:
     return text if len(text) <= STATEMENT_WIDTH else text[: STATEMENT_WIDTH - 1] + "…"
 
 
-def render(report: ApplyReport, dry_run: bool = False) -> str:
+def render(report: ApplyReport) -> str:
     """Where apply left the database: what it applied, or where and why it stopped."""
     lines = [f"lockwise apply on {report.database}"]
     at = _versions(report.after)
     if report.failure is None:
-        if dry_run:
-            lines.append(_dry_run(report))
-        elif not report.applied:
+        if not report.applied:
             lines.append(f"nothing to apply: the database is at {at}")
         else:
             count = len(report.applied)
@@ -127,16 +125,6 @@ def render(report: ApplyReport, dry_run: bool = False) -> str:
         )
     lines.append("run lockwise apply again once the cause is fixed: it goes on from there")
     return "\n".join(lines)
-
-
-def _dry_run(report: ApplyReport) -> str:
-    at = _versions(report.before)
-    if not report.pending:
-        return f"--dry-run: the database is at {at}: nothing to apply"
-    return (
-        f"--dry-run: the database is at {at}; would apply {len(report.pending)}:"
-        f" {', '.join(report.pending)} (nothing was applied)"
-    )
 
 
 def _retries(retries: tuple[Retry, ...]) -> list[str]:
