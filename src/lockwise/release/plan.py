@@ -288,7 +288,8 @@ def _drift(drift: Drift | None) -> str:
     if drift.error:
         return drift.error
     if drift.ops:
-        return f"{len(drift.ops)} differences: " + "; ".join(drift.ops[:3])
+        first = drift.ops[0].strip().splitlines()[0]
+        return f"{len(drift.ops)} differences, the first {first} (lockwise test lists them)"
     return "" if drift.checked else drift.reason
 
 
@@ -362,13 +363,20 @@ def _rollback(before: str, selected: list[Revision], test: TestReport) -> Instru
         if r.id in by_id and by_id[r.id].data == "lost"
     ]
     irreversible = [r.id for r in selected if r.id in by_id and by_id[r.id].down == "irreversible"]
+    broken = [
+        r.id
+        for r in selected
+        if r.id in by_id and (by_id[r.id].down == "failed" or by_id[r.id].no_trace == "trace")
+    ]
     text = f"Downgrade to the revision before the release, {before}."
-    if losses or irreversible:
+    if losses or irreversible or broken:
         parts = []
         if losses:
             parts.append(f"a downgrade loses data ({'; '.join(losses)})")
         if irreversible:
             parts.append(f"{', '.join(irreversible)} cannot be downgraded")
+        if broken:
+            parts.append(f"the downgrade of {', '.join(broken)} fails or leaves a trace")
         text = (
             f"Do not downgrade: {' and '.join(parts)}. Fix forward: write a new revision"
             " that undoes the change, test it, and apply it."

@@ -25,7 +25,7 @@ def upgrade() -> None:
     Sign-in looks users up by email, and users has grown past a sequential scan.
     CREATE INDEX CONCURRENTLY cannot run in a transaction block, hence the
     autocommit block; IF NOT EXISTS lets a rerun pass after a failed build
-    (an INVALID index left behind must be dropped by hand first).
+    (an INVALID index left behind is dropped first by lockwise apply).
     https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
     """
     with op.get_context().autocommit_block():
