@@ -43,8 +43,8 @@ def rule_texts(rule: Rule) -> str:
 
 
 def test_a_mention_of_a_missing_command_is_found() -> None:
-    text = "`lockwise apply` sets it; `lockwise db start` and `lockwise db nap` do not"
-    assert offenders(text) == ["lockwise apply", "lockwise db nap"]
+    text = "`lockwise deploy` sets it; `lockwise db start` and `lockwise db nap` do not"
+    assert offenders(text) == ["lockwise db nap", "lockwise deploy"]
 
 
 def test_mentions_of_real_commands_and_their_arguments_pass() -> None:

@@ -9,10 +9,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
-from support import lockwise
+from support import PROJECTS, lockwise
 
 from lockwise.database.catalog import diff, snapshot
 from lockwise.database.scratch import create_database, drop_database
@@ -53,6 +54,7 @@ def assert_like_a_clean_upgrade(url: str, clean_url: str) -> None:
         assert invalid.fetchall() == []
 
 
+@pytest.mark.version_independent  # the kills inside a build and a backfill run on both
 @pytest.mark.parametrize("delay", [0.8, 1.6, 2.4])
 def test_a_rerun_after_kill_9_at_any_moment_completes(
     scratch_url: str, clean_url: str, delay: float
@@ -116,3 +118,33 @@ def test_a_rerun_ends_the_session_a_killed_apply_left_running(
     assert rerun.returncode == 0, rerun.stderr
     assert f"ended the sessions a killed apply left running (pid {orphan})" in rerun.stderr
     assert_like_a_clean_upgrade(scratch_url, clean_url)
+
+
+def test_a_rerun_after_kill_9_inside_a_backfill_finishes_it(scratch_url: str) -> None:
+    project = PROJECTS / "backfill_history"
+    to = lockwise("apply", str(project), "--url", scratch_url, "--to", "b0f111000001")
+    assert to.returncode == 0, to.stderr
+    with psycopg.connect(scratch_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO items (price) SELECT g FROM generate_series(1, 20000) g")
+        command = [sys.executable, "-m", "lockwise", "apply", str(project), "--url", scratch_url]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not _filled(conn):
+            assert time.monotonic() < deadline and process.poll() is None, "no batch committed"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        done_when_killed = _filled(conn)
+        assert 0 < done_when_killed < 20000
+        rerun = lockwise("apply", str(project), "--url", scratch_url)
+        assert rerun.returncode == 0, rerun.stderr
+        assert _filled(conn) == 20000
+        wrong = conn.execute("SELECT count(*) FROM items WHERE cents <> price * 100").fetchone()
+        assert wrong == (0,)
+        versions = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        assert versions == [("b0f111000002",)]
+
+
+def _filled(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT count(*) FROM items WHERE cents IS NOT NULL").fetchone()
+    return int(row[0]) if row else 0

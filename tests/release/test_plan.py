@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import psycopg
+import pytest
 from sqlalchemy.engine import make_url
 from support import lockwise, matches_snapshot, one_line_error
 
@@ -23,6 +24,10 @@ from lockwise.release.plan import (
 )
 from lockwise.report import plan_markdown
 from lockwise.review.findings import Finding
+
+# How lockwise assembles the report; what review and test measure is checked on every
+# version in tests/review and tests/testing.
+pytestmark = pytest.mark.version_independent
 
 BACKEND = Path(__file__).parents[2] / "examples" / "backend"
 SECTIONS = ["version", "files", "sql", "verification", "warnings", "instructions"]

@@ -12,7 +12,8 @@ What `alembic upgrade head` leaves to hope, in order:
    blocks, `lockwise.ops.backfill` and CONCURRENTLY run as the project wrote them.
 4. **Short waits for locks.** Every session env.py opens gets `lock_timeout` (and
    `statement_timeout` when set), see `release.sessions`. A revision that fails on
-   `lock_timeout` (SQLSTATE 55P03) rolled back; it is tried again after an exponential
+   `lock_timeout` (SQLSTATE 55P03, or a `lockwise.ops.backfill` batch stopped by it: the
+   batches done stay done) rolled back; it is tried again after an exponential
    backoff with jitter, a bounded number of times, and each attempt names the session
    that held the lock.
 5. **Leftovers of a killed run.** A killed apply's backend may still be running its
@@ -53,6 +54,7 @@ from lockwise.migrate.steps import (
     sqlstate,
 )
 from lockwise.migrate.versions import read_versions
+from lockwise.ops import BackfillStopped
 from lockwise.project import Project, Revision
 from lockwise.release.sessions import Blocker, Sessions, Timeouts, end_orphans
 from lockwise.urls import redact
@@ -261,7 +263,8 @@ def _attempts(
         except StepFailed as failed:
             interrupts.check()  # a Ctrl-C cancelled the statement: stop, do not retry
             blocker = sessions.last_blocker()
-            if sqlstate(failed.__cause__ or failed) != LOCK_NOT_AVAILABLE:
+            cause = failed.__cause__ or failed
+            if sqlstate(cause) != LOCK_NOT_AVAILABLE and not isinstance(cause, BackfillStopped):
                 return failed.failure, None
             if attempt > options.retries:
                 return failed.failure, blocker
