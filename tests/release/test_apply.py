@@ -4,6 +4,7 @@ nothing half-done, and the URL's password never shown."""
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -237,3 +238,33 @@ def test_the_urls_password_never_shows(scratch_url: str) -> None:
     for run in runs:
         assert password not in run.stdout + run.stderr
     assert all("***" in run.stdout + run.stderr for run in runs if run.returncode == 0)
+
+
+def test_ctrl_c_while_apply_waits_for_a_lock_rolls_the_revision_back(
+    at_phone: str, holder: psycopg.Connection[Any]
+) -> None:
+    command = [sys.executable, "-m", "lockwise", "apply", str(BACKEND), "--url", at_phone]
+    process = subprocess.Popen(
+        [*command, "--lock-timeout", "60s"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    with psycopg.connect(at_phone, autocommit=True) as watcher:
+        deadline = time.monotonic() + 60
+        while not watcher.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+            [holder.info.backend_pid],
+        ).fetchone():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        left = watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'lockwise apply%%'"
+        ).fetchone()
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == "lockwise: interrupted"
+    assert "Traceback" not in stderr
+    assert left == (0,)
+    assert versions(at_phone) == [BEFORE_PHONE]

@@ -179,6 +179,7 @@ def apply(project: Project, url: str, options: Options, progress: Progress) -> A
     target = _target(project, options.to)
     server = open_server(url)  # refuses a URL that is not PostgreSQL's, or unreachable
     with server.open() as own:
+        own.execute("SET application_name = 'lockwise apply'")  # the deploy lock's holder
         waited = _take_deploy_lock(own, options.wait_s, progress, url)
         ended = end_orphans(own)
         if ended:
