@@ -268,3 +268,27 @@ def test_ctrl_c_while_apply_waits_for_a_lock_rolls_the_revision_back(
     assert "Traceback" not in stderr
     assert left == (0,)
     assert versions(at_phone) == [BEFORE_PHONE]
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "message"),
+    [
+        (
+            ["--url", "postgresql://app@/shop", "--lock-timeout", "2 seconds"],
+            2,
+            '--lock-timeout must be a duration such as "2s" or "500ms", not \'2 seconds\'',
+        ),
+        (["--url", "mysql://app@/shop"], 2, "not a PostgreSQL URL: mysql://app@/shop"),
+        (
+            ["--url", "postgresql://app:sentinel-Pw-0a1b@127.0.0.1:1/shop"],
+            3,
+            "cannot connect to postgresql://app:***@127.0.0.1:1/shop",
+        ),
+    ],
+)
+def test_bad_options_and_unreachable_databases_are_one_clear_line(
+    options: list[str], code: int, message: str
+) -> None:
+    error = one_line_error(lockwise("apply", str(BACKEND), *options), exit_code=code)
+    assert error.startswith(message)
+    assert "sentinel-Pw" not in error
