@@ -8,9 +8,10 @@ else the embedded one), each printing what it saw:
    (the "applied N" figures add up to the history), and the version table must hold
    the head.
 2. **kill -9** (`--kills`, default 50): apply is killed at a random moment of its run
-   (one kill in five while a concurrent index build waits on an open snapshot), then
-   run again. Every rerun must exit 0 and leave the schema a clean upgrade leaves
-   (catalog snapshot), at the head, without an INVALID index.
+   (one kill in ten while a concurrent index build waits on an open snapshot, one in
+   ten inside a `lockwise.ops.backfill` of 20,000 rows), then run again. Every rerun
+   must exit 0 and leave the schema a clean upgrade leaves (catalog snapshot), at the
+   head, without an INVALID index; after a backfill, every row done.
 3. **A lock held in an open transaction**: a session reads users and stays open; a
    writer inserts into users in a loop. apply must retry within its bounds, fail naming
    the blocking pid, and no write may stall much longer than `lock_timeout`.
@@ -31,6 +32,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from timing import console_script, load
@@ -40,6 +42,7 @@ from lockwise.database.scratch import create_database, drop_database
 from lockwise.database.server import Server, open_server
 
 BACKEND = Path(__file__).parents[1] / "examples" / "backend"
+BACKFILL = Path(__file__).parents[1] / "tests" / "projects" / "backfill_history"
 HEAD = "4b8e2f6a1d07"
 REVISIONS = 16
 BEFORE_EMAIL_INDEX = "7b2d9e04c6f1"
@@ -48,8 +51,7 @@ LOCKWISE = console_script("lockwise")
 
 
 def apply(url: str, *options: str) -> subprocess.Popen[str]:
-    command = [LOCKWISE, "apply", str(BACKEND), "--url", url, *options]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return _apply(str(BACKEND), url, *options)
 
 
 def finished(process: subprocess.Popen[str]) -> tuple[int, str, str]:
@@ -100,13 +102,20 @@ def kills(server: Server, count: int, rng: random.Random) -> bool:
     finished(apply(clean.url))
     failures = 0
     in_build = 0
+    in_backfill = 0
     started = time.perf_counter()
     try:
         for number in range(1, count + 1):
             database = create_database(server)
             try:
-                if number % 5 == 0:
+                if number % 10 == 5:
                     in_build += _kill_in_build(database.url)
+                elif number % 10 == 0:
+                    if not _backfill_resumed(database.url):
+                        failures += 1
+                        print(f"  kill {number}: the backfill was not finished by the rerun")
+                    in_backfill += 1
+                    continue
                 else:
                     process = apply(database.url)
                     time.sleep(rng.uniform(0.3, 3.5))
@@ -123,8 +132,8 @@ def kills(server: Server, count: int, rng: random.Random) -> bool:
         drop_database(server, clean.name)
     seconds = time.perf_counter() - started
     print(
-        f"kill -9: {count} kills ({in_build} inside a concurrent build), {failures} reruns"
-        f" did not end as a clean upgrade ({seconds:.1f} s)"
+        f"kill -9: {count} kills ({in_build} inside a concurrent build, {in_backfill} inside a"
+        f" backfill), {failures} reruns did not end as a clean upgrade ({seconds:.1f} s)"
     )
     return failures == 0
 
@@ -149,6 +158,33 @@ def _kill_in_build(url: str) -> int:
         process.communicate(timeout=60)
         reader.rollback()
     return int(building)
+
+
+def _backfill_resumed(url: str) -> bool:
+    """Kill apply inside `lockwise.ops.backfill`; True when the rerun finished the rows."""
+    project = str(BACKFILL)
+    finished(_apply(project, url, "--to", "b0f111000001"))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("INSERT INTO items (price) SELECT g FROM generate_series(1, 20000) g")
+        process = _apply(project, url)
+        deadline = time.monotonic() + 60
+        while _filled(conn) == 0 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+        code, _, _ = finished(_apply(project, url))
+        versions = [v for (v,) in conn.execute("SELECT version_num FROM alembic_version")]
+        return code == 0 and _filled(conn) == 20000 and versions == ["b0f111000002"]
+
+
+def _filled(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT count(*) FROM items WHERE cents = price * 100").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _apply(project: str, url: str, *options: str) -> subprocess.Popen[str]:
+    command = [LOCKWISE, "apply", project, "--url", url, *options]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def held_lock(server: Server) -> bool:

@@ -69,6 +69,7 @@ def _sql(report: PlanReport, shown: int) -> str:
         if not statements:
             continue
         blocks_.append(f"### `{revision}` {messages.get(revision, '')}")
+        blocks_ += [_tables(report, statements)] if report.production else []
         blocks_ += [_statement(s) for s in statements]
     left = len(report.sql) - shown
     if left:
@@ -77,6 +78,18 @@ def _sql(report: PlanReport, shown: int) -> str:
             " `lockwise plan --format json` lists them all.*"
         )
     return "\n\n".join(blocks_)
+
+
+def _tables(report: PlanReport, statements: list[PlannedStatement]) -> str:
+    """The production size of each table the revision's statements lock."""
+    sizes = report.production.sizes if report.production else {}
+    named = sorted({relation for s in statements for relation, _ in s.locks if relation in sizes})
+    if not named:
+        return "In production: the tables it locks do not exist yet."
+    listed = ", ".join(
+        f"{t} ({sizes[t].rows:,} rows, {human_bytes(sizes[t].bytes)})" for t in named
+    )
+    return f"In production: {listed}."
 
 
 def _statement(statement: PlannedStatement) -> str:
