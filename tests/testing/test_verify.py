@@ -18,6 +18,7 @@ from support import PROJECTS, Run, left_by, lockwise, matches_snapshot, one_line
 
 from lockwise.config import settings_from
 from lockwise.database.catalog import Catalog, Item, snapshot
+from lockwise.database.read_only import confirm_read_only
 from lockwise.database.server import Server
 from lockwise.errors import BadInput
 from lockwise.migrate.steps import run_steps
@@ -25,7 +26,6 @@ from lockwise.migrate.versions import version_status
 from lockwise.project import load_project
 from lockwise.testing.catalog_drift import compare
 from lockwise.testing.drift import compare_models
-from lockwise.testing.verify import confirm_read_only
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "backend"
 CLEAN = PROJECTS / "verify_clean"
@@ -248,7 +248,7 @@ def test_a_transaction_that_is_not_read_only_is_refused(scratch_url: str) -> Non
     url = make_url(scratch_url).set(password=SENTINEL).render_as_string(False)
     with psycopg.connect(scratch_url) as conn, pytest.raises(BadInput) as refused:
         conn.execute("SELECT 1")  # a read-write transaction, as a server ignoring READ ONLY
-        confirm_read_only(conn, url)
+        confirm_read_only(conn, url, "verify")
     assert "did not give a read-only transaction (transaction_read_only is off)" in str(
         refused.value
     )

@@ -20,11 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import psycopg
-
 from lockwise import manifest
 from lockwise.capture.facts import Statement
-from lockwise.database.server import open_server
+from lockwise.database.read_only import read_only
 from lockwise.database.stats import TableSize, sizes_in
 from lockwise.errors import BadInput
 from lockwise.migrate.versions import read_versions
@@ -34,7 +32,7 @@ from lockwise.review.findings import Finding, ReviewReport
 from lockwise.rules.base import SEVERITIES
 from lockwise.testing.drift import Drift
 from lockwise.testing.report import TestReport
-from lockwise.urls import redact, redact_text
+from lockwise.urls import redact
 
 # Findings that remove or rename what running code may still use: the application that
 # no longer needs it ships first (expand, deploy, contract).
@@ -152,18 +150,7 @@ def read_production(project: Project, url: str, version_tables: frozenset[str]) 
         BadInput: no read-only transaction, or a revision the project does not know.
         DatabaseUnavailable: `url` cannot be reached (exit 3).
     """
-    with open_server(url).connect() as conn, conn.transaction(force_rollback=True):
-        try:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            row = conn.execute("SHOW transaction_read_only").fetchone()
-            if row is None or row[0] != "on":
-                raise BadInput(f"{redact(url)} did not give a read-only transaction")
-        except psycopg.Error as error:
-            reason = redact_text(str(error).strip().splitlines()[0], url)
-            raise BadInput(
-                f"{redact(url)} did not give a read-only transaction ({reason}):"
-                " lockwise plan reads only in one"
-            ) from None
+    with read_only(url, "plan") as conn:
         current = read_versions(conn, version_tables) or ()
         sizes = sizes_in(conn)
         size = conn.execute("SELECT pg_database_size(current_database())").fetchone()

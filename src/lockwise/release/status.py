@@ -19,19 +19,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import psycopg
 from psycopg import sql
 
 from lockwise.database.catalog import Catalog, Item, snapshot
+from lockwise.database.read_only import read_only
 from lockwise.database.scratch import ScratchSession
-from lockwise.database.server import open_server
-from lockwise.errors import BadInput, LockwiseError
+from lockwise.errors import LockwiseError
 from lockwise.migrate.baseline import fresh_database
 from lockwise.migrate.steps import Target, probe, run_step, shared_connection, upgrade_in_one_run
 from lockwise.migrate.versions import VersionStatus, read_versions, version_status
 from lockwise.project import Project, Revision, heads_problem
 from lockwise.release.apply import mentions
-from lockwise.urls import redact, redact_text
+from lockwise.urls import redact
 
 _INVALID = """
 SELECT n.nspname, c.relname, t.relname, p.pid
@@ -122,15 +121,7 @@ def status(
 
 
 def _read(url: str, target: Target) -> _Read:
-    with open_server(url).connect() as conn, conn.transaction(force_rollback=True):
-        try:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        except psycopg.Error as error:
-            reason = redact_text(str(error).strip().splitlines()[0], url)
-            raise BadInput(
-                f"{redact(url)} did not give a read-only transaction ({reason}):"
-                " lockwise status reads only in one"
-            ) from None
+    with read_only(url, "status") as conn:
         versions = read_versions(conn, target.version_tables)
         catalog = snapshot(conn, exclude_tables=frozenset(target.version_tables))
         invalid = [(s, i, t, p) for s, i, t, p in conn.execute(_INVALID).fetchall()]

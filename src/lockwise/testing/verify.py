@@ -17,13 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData
 
 from lockwise.database.catalog import Catalog, snapshot
+from lockwise.database.read_only import read_only
 from lockwise.database.scratch import ScratchSession
-from lockwise.database.server import open_server
 from lockwise.errors import BadInput, LockwiseError
 from lockwise.migrate.baseline import fresh_database
 from lockwise.migrate.steps import (
@@ -154,35 +153,11 @@ def read_database(url: str, version_tables: Iterable[str]) -> _Database:
         BadInput: the server would not make the transaction read-only.
         DatabaseUnavailable: the database cannot be reached.
     """
-    with open_server(url).connect() as conn, conn.transaction(force_rollback=True):
-        try:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        except psycopg.Error as error:
-            raise _refusal(url, redact_text(str(error).strip(), url)) from None
-        confirm_read_only(conn, url)
+    with read_only(url, "verify") as conn:
         catalog = snapshot(conn)
         versions = read_versions(conn, version_tables)
         row = conn.execute("SHOW server_version").fetchone()
     return _Database(catalog, versions, str(row[0]).split()[0] if row else "")
-
-
-def confirm_read_only(conn: psycopg.Connection[Any], url: str) -> None:
-    """Refuse to go on unless the transaction open on `conn` is read-only.
-
-    Raises:
-        BadInput: `transaction_read_only` is not on.
-    """
-    row = conn.execute("SHOW transaction_read_only").fetchone()
-    if row is None or row[0] != "on":
-        raise _refusal(url, f"transaction_read_only is {row[0] if row else 'unknown'}")
-
-
-def _refusal(url: str, reason: str) -> BadInput:
-    first = reason.splitlines()[0] if reason else "no reason given"
-    return BadInput(
-        f"{redact(url)} did not give a read-only transaction ({first}):"
-        " lockwise verify reads only in one and refuses to go on"
-    )
 
 
 def _upgraded(project: Project, session: ScratchSession, target: Target) -> str:
