@@ -41,6 +41,14 @@ URL = click.option(
     envvar="LOCKWISE_DATABASE_URL",
     help="PostgreSQL server for scratch databases (default: the embedded one).",
 )
+JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="2: review in a second process while this one tests; 1: one after the other."
+    "  [default: 2 on two or more cores, else 1]",
+)
 OUTPUT = click.option(
     "--output",
     "-o",
@@ -352,14 +360,7 @@ def _fixed(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None)
 @NO_DATA
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="2: review in a second process while this one tests; 1: one after the other."
-    "  [default: 2 on two or more cores, else 1]",
-)
+@JOBS
 @OUTPUT
 def check(
     project: Path,
@@ -525,13 +526,7 @@ def apply(
 @click.option("--range", "revision_range", help="Revisions A:B (after A, up to B).")
 @click.option("--since", help="Revisions after REV (same as --range REV:).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="As for check.  [default: 2 on two or more cores, else 1]",
-)
+@JOBS
 @OUTPUT
 def plan(
     project: Path,

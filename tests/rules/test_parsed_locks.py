@@ -10,8 +10,9 @@ from __future__ import annotations
 import pglast
 import pytest
 
+from lockwise.capture.facts import LOCK_MODES
 from lockwise.review.examples import ExampleRunner
-from lockwise.rules._parsed_locks import MODES, parsed_locks
+from lockwise.rules._parsed_locks import parsed_locks
 from lockwise.rules.base import Example
 
 SETUP = (
@@ -63,5 +64,5 @@ def test_the_parsed_lock_is_the_measured_one(examples: ExampleRunner, sql: str) 
     assert parsed, sql
     for lock in parsed:
         measured = [k.mode for k in statement.captured.locks if k.relation == lock.relation]
-        strongest = max(measured, key=MODES.index, default="none")
+        strongest = max(measured, key=LOCK_MODES.index, default="none")
         assert (lock.relation, lock.mode) == (lock.relation, strongest), sql

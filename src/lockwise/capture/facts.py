@@ -7,6 +7,18 @@ from typing import Any
 
 from lockwise.migrate.steps import Direction, MigrationFailure
 
+# pg_locks.mode names of the table-level lock modes, weakest first.
+LOCK_MODES = (
+    "AccessShareLock",
+    "RowShareLock",
+    "RowExclusiveLock",
+    "ShareUpdateExclusiveLock",
+    "ShareLock",
+    "ShareRowExclusiveLock",
+    "ExclusiveLock",
+    "AccessExclusiveLock",
+)
+
 
 @dataclass(frozen=True)
 class Lock:

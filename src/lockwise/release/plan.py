@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lockwise import manifest
-from lockwise.capture.facts import Statement
+from lockwise.capture.facts import LOCK_MODES, Statement
 from lockwise.database.read_only import read_only
 from lockwise.database.stats import TableSize, sizes_in
 from lockwise.errors import BadInput
@@ -41,25 +41,12 @@ CONTRACT_RULES = frozenset(
 )
 
 
-# pg_locks.mode, weakest first (PostgreSQL's table-level lock modes).
-_STRENGTH = (
-    "AccessShareLock",
-    "RowShareLock",
-    "RowExclusiveLock",
-    "ShareUpdateExclusiveLock",
-    "ShareLock",
-    "ShareRowExclusiveLock",
-    "ExclusiveLock",
-    "AccessExclusiveLock",
-)
-
-
 # Weaker locks block only schema changes: not worth a reviewer's attention.
 _NOTEWORTHY = "ShareUpdateExclusiveLock"
 
 
 def _rank(mode: str) -> int:
-    return _STRENGTH.index(mode) if mode in _STRENGTH else -1
+    return LOCK_MODES.index(mode) if mode in LOCK_MODES else -1
 
 
 @dataclass(frozen=True)

@@ -14,20 +14,9 @@ from pglast import ast
 from pglast.enums import AlterTableType as At
 from pglast.enums import ConstrType, ReindexObjectType
 
-from lockwise.capture.facts import Lock
+from lockwise.capture.facts import LOCK_MODES, Lock
 from lockwise.rules.base import relation_name
 
-# pg_locks.mode names, weakest first; LOCK TABLE's mode number indexes them from 1.
-MODES = (
-    "AccessShareLock",
-    "RowShareLock",
-    "RowExclusiveLock",
-    "ShareUpdateExclusiveLock",
-    "ShareLock",
-    "ShareRowExclusiveLock",
-    "ExclusiveLock",
-    "AccessExclusiveLock",
-)
 _SHARE_UPDATE = "ShareUpdateExclusiveLock"
 _SHARE_ROW = "ShareRowExclusiveLock"
 _ACCESS = "AccessExclusiveLock"
@@ -61,7 +50,7 @@ def parsed_locks(node: object) -> list[Lock]:
     def take(relation: ast.RangeVar | None, mode: str) -> None:
         if relation is not None:
             name = relation_name(relation)
-            taken[name] = max(taken.get(name, mode), mode, key=MODES.index)
+            taken[name] = max(taken.get(name, mode), mode, key=LOCK_MODES.index)
 
     if isinstance(node, ast.AlterTableStmt) and node.relation is not None:
         for command in node.cmds or ():
@@ -83,7 +72,8 @@ def parsed_locks(node: object) -> list[Lock]:
     elif isinstance(node, ast.CreateTrigStmt):
         take(node.relation, _SHARE_ROW)
     elif isinstance(node, ast.TruncateStmt | ast.LockStmt):
-        mode = MODES[(node.mode or 8) - 1] if isinstance(node, ast.LockStmt) else _ACCESS
+        # LOCK TABLE's mode numbers count from 1 (8: ACCESS EXCLUSIVE, its default)
+        mode = LOCK_MODES[(node.mode or 8) - 1] if isinstance(node, ast.LockStmt) else _ACCESS
         for relation in node.relations or ():
             take(relation, mode)
     elif isinstance(node, ast.ReindexStmt) and node.kind == ReindexObjectType.REINDEX_OBJECT_TABLE:
