@@ -34,14 +34,14 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import use_server
+from support import lockwise, use_server
 
-from lockwise.database.scratch import create_database, drop_database
+from lockwise.database.scratch import ScratchDatabase, create_database, drop_database
 from lockwise.database.server import DATA_DIR_ENV, URL_ENV, Server, open_server, stop_embedded
 from lockwise.review.examples import ExampleRunner
 
@@ -190,3 +190,54 @@ def examples(pg_server: Server) -> Iterator[ExampleRunner]:
     """Runs rule examples on `pg_server`; examples with the same setup share its database."""
     with ExampleRunner(pg_server) as runner:
         yield runner
+
+
+# --- the example backend at a revision (tests/release) ---------------------------------
+# Bringing a database to a revision with `lockwise apply` takes a process and a second or
+# two; most release tests only need the state, so each revision is applied once, into a
+# template database, and every test gets a clone of it (CREATE DATABASE ... TEMPLATE).
+
+BACKEND = Path(__file__).parents[1] / "examples" / "backend"
+
+
+class _Templates:
+    """One template database per revision of the example backend, on one server."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.made: dict[str, ScratchDatabase] = {}
+
+    def of(self, revision: str) -> str:
+        if revision not in self.made:
+            template = create_database(self.server)
+            self.made[revision] = template
+            done = lockwise("apply", str(BACKEND), "--url", template.url, "--to", revision)
+            assert done.returncode == 0, done.stderr
+        return self.made[revision].name
+
+
+@pytest.fixture(scope="session")
+def _backend_templates(pg_server: Server) -> Iterator[_Templates]:
+    templates = _Templates(pg_server)
+    try:
+        yield templates
+    finally:
+        for database in templates.made.values():
+            drop_database(pg_server, database.name)
+
+
+@pytest.fixture
+def backend_at(pg_server: Server, _backend_templates: _Templates) -> Iterator[Callable[[str], str]]:
+    """`backend_at(REV)`: the URL of a new database holding the example backend at REV."""
+    clones: list[ScratchDatabase] = []
+
+    def at(revision: str) -> str:
+        clone = create_database(pg_server, template=_backend_templates.of(revision))
+        clones.append(clone)
+        return clone.url
+
+    try:
+        yield at
+    finally:
+        for clone in clones:
+            drop_database(pg_server, clone.name)

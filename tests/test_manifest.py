@@ -135,11 +135,3 @@ def test_new_adds_its_file_to_the_manifest_and_leaves_the_other_lines(
     assert f"listed it in {manifest}" in run.stderr
     review = lockwise("review", str(backend), "--format", "json")
     assert [f["file"] for f in lw411(review.stdout)] == [f"{VERSIONS}/{released.name}"]
-
-
-def test_without_a_manifest_new_writes_none(server_env: Server, backend: Path) -> None:  # noqa: F811
-    change_users(
-        backend, PHONE, PHONE + "\n    locale: Mapped[str | None] = mapped_column(String(16))"
-    )
-    assert lockwise("new", str(backend), "-m", "add users.locale").returncode == 0
-    assert not (backend / "migrations/lockwise.sum").exists()

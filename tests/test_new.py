@@ -62,6 +62,7 @@ def test_new_writes_the_change_safe_and_it_reviews_and_tests_clean(
     assert "lockwise.ops.add_foreign_key(" in written
     assert "if_not_exists=True" in written  # the columns the autocommit steps commit
     assert "0 errors" in run.stdout
+    assert not (backend / "migrations/lockwise.sum").exists()  # none unless `lockwise sum`
     # A process of its own: this one may hold the original example's app.models
     tested = lockwise("test", str(backend))
     assert tested.returncode == 0, tested.stdout + tested.stderr

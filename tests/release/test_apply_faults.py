@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,6 @@ import pytest
 from support import PROJECTS, lockwise
 
 from lockwise.database.catalog import diff, snapshot
-from lockwise.database.scratch import create_database, drop_database
-from lockwise.database.server import Server
 
 BACKEND = Path(__file__).parents[2] / "examples" / "backend"
 HEAD = "4b8e2f6a1d07"
@@ -25,15 +23,9 @@ BEFORE_EMAIL_INDEX = "7b2d9e04c6f1"  # the next, c15e8a3f2d97, builds ix_users_e
 
 
 @pytest.fixture
-def clean_url(pg_server: Server) -> Iterator[str]:
+def clean_url(backend_at: Callable[[str], str]) -> str:
     """A database a plain apply took to head: what every rerun must end as."""
-    database = create_database(pg_server)
-    try:
-        done = lockwise("apply", str(BACKEND), "--url", database.url)
-        assert done.returncode == 0, done.stderr
-        yield database.url
-    finally:
-        drop_database(pg_server, database.name)
+    return backend_at(HEAD)
 
 
 def start_apply(url: str, *options: str) -> subprocess.Popen[str]:
@@ -54,7 +46,7 @@ def assert_like_a_clean_upgrade(url: str, clean_url: str) -> None:
         assert invalid.fetchall() == []
 
 
-@pytest.mark.version_independent  # the kills inside a build and a backfill run on both
+@pytest.mark.version_independent  # the kill inside a concurrent build runs on both
 @pytest.mark.parametrize("delay", [0.8, 1.6, 2.4])
 def test_a_rerun_after_kill_9_at_any_moment_completes(
     scratch_url: str, clean_url: str, delay: float
@@ -68,10 +60,9 @@ def test_a_rerun_after_kill_9_at_any_moment_completes(
 
 
 def test_a_rerun_after_kill_9_inside_a_concurrent_build_rebuilds_the_index(
-    scratch_url: str, clean_url: str
+    backend_at: Callable[[str], str], clean_url: str
 ) -> None:
-    at = lockwise("apply", str(BACKEND), "--url", scratch_url, "--to", BEFORE_EMAIL_INDEX)
-    assert at.returncode == 0, at.stderr
+    scratch_url = backend_at(BEFORE_EMAIL_INDEX)
     with (
         psycopg.connect(scratch_url) as reader,
         psycopg.connect(scratch_url, autocommit=True) as watcher,
@@ -102,11 +93,11 @@ def test_a_rerun_after_kill_9_inside_a_concurrent_build_rebuilds_the_index(
     assert_like_a_clean_upgrade(scratch_url, clean_url)
 
 
+@pytest.mark.version_independent  # pg_terminate_backend and pg_stat_activity alike
 def test_a_rerun_ends_the_session_a_killed_apply_left_running(
-    scratch_url: str, clean_url: str
+    backend_at: Callable[[str], str], clean_url: str
 ) -> None:
-    at = lockwise("apply", str(BACKEND), "--url", scratch_url, "--to", BEFORE_EMAIL_INDEX)
-    assert at.returncode == 0, at.stderr
+    scratch_url = backend_at(BEFORE_EMAIL_INDEX)
     with psycopg.connect(scratch_url, autocommit=True) as conn:
         # What a killed apply's backend looks like to the next one: a migration session
         # still running (PostgreSQL has not yet noticed its client is gone).
@@ -120,6 +111,7 @@ def test_a_rerun_ends_the_session_a_killed_apply_left_running(
     assert_like_a_clean_upgrade(scratch_url, clean_url)
 
 
+@pytest.mark.version_independent  # batches are plain UPDATEs and commits
 def test_a_rerun_after_kill_9_inside_a_backfill_finishes_it(scratch_url: str) -> None:
     project = PROJECTS / "backfill_history"
     to = lockwise("apply", str(project), "--url", scratch_url, "--to", "b0f111000001")
