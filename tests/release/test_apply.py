@@ -299,3 +299,36 @@ def test_bad_options_and_unreachable_databases_are_one_clear_line(
     error = one_line_error(lockwise("apply", str(BACKEND), *options), exit_code=code)
     assert error.startswith(message)
     assert "sentinel-Pw" not in error
+
+
+@pytest.mark.version_independent  # what lockwise does when its sessions are cut
+def test_a_database_that_goes_away_mid_apply_is_one_line_and_exit_3(
+    at_phone: str, holder: psycopg.Connection[Any]
+) -> None:
+    command = [sys.executable, "-m", "lockwise", "apply", str(BACKEND), "--url", at_phone]
+    process = subprocess.Popen(
+        [*command, "--lock-timeout", "60s"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    with psycopg.connect(at_phone, autocommit=True) as admin:
+        deadline = time.monotonic() + 60
+        while not admin.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+            [holder.info.backend_pid],
+        ).fetchone():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name LIKE 'lockwise apply%%'"
+        )
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 3, stderr
+    last = stderr.splitlines()[-1]
+    assert last.startswith("lockwise: error: lost the connection to postgresql://")
+    assert "at 7b2d9e04c6f1: " in last and last.endswith(
+        "lockwise status says where the database is"
+    )
+    assert "Traceback" not in stderr

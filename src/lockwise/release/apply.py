@@ -43,7 +43,7 @@ from sqlalchemy.engine import Engine
 
 from lockwise import interrupts
 from lockwise.database.server import open_server
-from lockwise.errors import BadInput, LockwiseError
+from lockwise.errors import BadInput, DatabaseUnavailable, LockwiseError
 from lockwise.migrate.steps import (
     MigrationFailure,
     StepFailed,
@@ -174,7 +174,7 @@ def apply(project: Project, url: str, options: Options, progress: Progress) -> A
         BadInput: several heads and no `--to`, an unknown `--to`, a version the project
             does not know (nothing is touched), env.py connects elsewhere (exit 2).
         DeployBusy: another apply held the deploy lock for all of `--wait` (exit 1).
-        DatabaseUnavailable: the database cannot be reached (exit 3).
+        DatabaseUnavailable: the database cannot be reached, or went away (exit 3).
     """
     target = _target(project, options.to)
     server = open_server(url)  # refuses a URL that is not PostgreSQL's, or unreachable
@@ -203,8 +203,17 @@ def apply(project: Project, url: str, options: Options, progress: Progress) -> A
         sessions = Sessions(own, options.timeouts)
         with sessions.watching():
             report = _run(project, url, found, pending, options, progress, sessions, report)
-        after = read_versions(own, found.version_tables) or ()
-        invalid = () if report.ok else tuple(f"{s}.{n}" for s, n in invalid_indexes(own))
+        try:
+            after = read_versions(own, found.version_tables) or ()
+            invalid = () if report.ok else tuple(f"{s}.{n}" for s, n in invalid_indexes(own))
+        except psycopg.Error:
+            where = (
+                f" at {report.failure.revision}: {report.failure.error}" if report.failure else ""
+            )
+            raise DatabaseUnavailable(
+                f"lost the connection to {redact(url)}{where}; lockwise status says where the"
+                " database is"
+            ) from None
         return _replace(report, after=after, invalid=invalid)
 
 
