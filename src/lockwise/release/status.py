@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psycopg import sql
+from sqlalchemy.engine import make_url
 
 from lockwise.database.catalog import Catalog, Item, snapshot
 from lockwise.database.read_only import read_only
@@ -110,7 +111,9 @@ def status(
         else []
     )
     named = "" if project_arg == "." else f" {project_arg}"
-    apply = f"lockwise apply{named} --url '{redact(url)}'"
+    # a URL with a password is never printed: the command then names it as plan does
+    shown = '"$DATABASE_URL"' if make_url(url).password else f"'{url}'"
+    apply = f"lockwise apply{named} --url {shown}"
     problems = _heads(project) + _version(project, version, pending, apply)
     if version.state in ("behind", "untracked"):
         problems += _halfway(project, session, target, current, pending, read.catalog, apply)
