@@ -90,7 +90,9 @@ def test_an_unknown_version_says_why_and_how_to_find_it(
     assert "a branch that is not merged here, or its file was deleted" in str(unknown["message"])
     assert unknown["commands"] == [
         "git log --all --oneline -S 0123abcd4567 -- migrations/versions",
-        "# once the database is known to match a revision of this project:",
+        f"lockwise verify {BACKEND} --url '{scratch_url}'  # does its schema match the models"
+        " at the head?",
+        "# if it does, record the head:",
         f"alembic stamp --purge {HEAD}",
     ]
 

@@ -267,6 +267,7 @@ def _attempts(
     for attempt in range(1, options.retries + 2):
         interrupts.check()
         connection = shared_connection(project, url) if found.takes_connection else None
+        sessions.last_blocker()  # forget who blocked an earlier statement for a moment
         try:
             run_step(project, url, revision, "upgrade", connection)
             return None, None

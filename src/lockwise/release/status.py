@@ -114,7 +114,8 @@ def status(
     # a URL with a password is never printed: the command then names it as plan does
     shown = '"$DATABASE_URL"' if make_url(url).password else f"'{url}'"
     apply = f"lockwise apply{named} --url {shown}"
-    problems = _heads(project) + _version(project, version, pending, apply)
+    verify = f"lockwise verify{named} --url {shown}"
+    problems = _heads(project) + _version(project, version, pending, apply, verify)
     if version.state in ("behind", "untracked"):
         problems += _halfway(project, session, target, current, pending, read.catalog, apply)
     problems += _invalid(read.invalid, pending, apply) + _not_valid(read.not_valid)
@@ -148,7 +149,7 @@ def _heads(project: Project) -> list[Problem]:
 
 
 def _version(
-    project: Project, version: VersionStatus, pending: list[Revision], apply: str
+    project: Project, version: VersionStatus, pending: list[Revision], apply: str, verify: str
 ) -> list[Problem]:
     if version.state == "unknown":
         unknown = ", ".join(version.unknown)
@@ -160,7 +161,8 @@ def _version(
                 " was applied from a branch that is not merged here, or its file was deleted",
                 (
                     f"git log --all --oneline -S {version.unknown[0]} -- {folder}",
-                    "# once the database is known to match a revision of this project:",
+                    f"{verify}  # does its schema match the models at the head?",
+                    "# if it does, record the head:",
                     f"alembic stamp --purge {project.heads[0] if project.heads else 'head'}",
                 ),
             )
