@@ -438,18 +438,8 @@ def plan(
             chosen = chosen & set(release.pending(project, production.current))
     revisions = tuple(r.id for r in project.revisions if r.id in chosen)
     if not revisions:
-        from lockwise.testing.report import TestReport as Empty
-
-        nothing = Empty(str(project_path), "", project.heads, (), None, 0.0)
-        empty = release.build(project, str(project_path), (), _no_review(), nothing, production)
-        return empty
+        return release.nothing_to_ship(str(project_path), production)
     reviewed, tested = _review_and_test(
         project_path, None, progress, invocation, phase, True, jobs, revisions, url
     )
     return release.build(project, str(project_path), revisions, reviewed, tested, production)
-
-
-def _no_review() -> ReviewReport:
-    from lockwise.review.findings import ReviewReport
-
-    return ReviewReport(postgres="", findings=())

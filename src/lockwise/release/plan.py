@@ -157,6 +157,12 @@ def pending(project: Project, current: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(r.id for r in project.revisions if r.id not in done)
 
 
+def nothing_to_ship(project_arg: str, production: Production | None) -> PlanReport:
+    """The report when the database already has every revision."""
+    nothing = Instruction("Nothing to ship", "The database is at the head already.")
+    return PlanReport(project_arg, (), (), (), (), (), (nothing,), production)
+
+
 def build(
     project: Project,
     project_arg: str,
@@ -165,7 +171,7 @@ def build(
     test: TestReport,
     production: Production | None,
 ) -> PlanReport:
-    """Put the report together from what review and test found."""
+    """Put the report together from what review and test found about `revisions`."""
     selected = [r for r in project.revisions if r.id in revisions]
     sizes = production.sizes if production else {}
     statements = tuple(
@@ -184,7 +190,7 @@ def build(
         revisions=revisions,
         files=tuple(_file(project, r) for r in selected),
         sql=statements,
-        verification=_verification(review, test, revisions) if revisions else (),
+        verification=_verification(review, test, revisions),
         warnings=warnings,
         instructions=_instructions(
             project, project_arg, selected, statements, warnings, test, production
@@ -276,8 +282,6 @@ def _instructions(
     test: TestReport,
     production: Production | None,
 ) -> tuple[Instruction, ...]:
-    if not selected:
-        return (Instruction("Nothing to ship", "The database is at the head already."),)
     named = "" if project_arg == "." else f" {project_arg}"
     target = selected[-1].id
     before = ", ".join(project.parents(selected[0])) or "base"
