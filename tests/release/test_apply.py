@@ -37,6 +37,33 @@ def applied_count(stdout: str) -> int:
     return int(found.group(1)) if found else 0
 
 
+def blocks_someone(conn: psycopg.Connection[Any], holder: psycopg.Connection[Any]) -> bool:
+    """Whether a session waits for a lock `holder` holds (apply, here)."""
+    row = conn.execute(
+        "SELECT 1 FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+        [holder.info.backend_pid],
+    ).fetchone()
+    return row is not None
+
+
+def apply_waiting_on(
+    url: str, holder: psycopg.Connection[Any], watcher: psycopg.Connection[Any]
+) -> subprocess.Popen[str]:
+    """`lockwise apply` started with a long lock_timeout, once it waits for `holder`'s lock."""
+    command = [sys.executable, "-m", "lockwise", "apply", str(BACKEND), "--url", url]
+    process = subprocess.Popen(
+        [*command, "--lock-timeout", "60s"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not blocks_someone(watcher, holder):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    return process
+
+
 @pytest.fixture
 def at_phone(backend_at: Callable[[str], str]) -> str:
     """A database at the revision before `add users.phone`."""
@@ -161,12 +188,7 @@ def test_a_lock_released_between_attempts_lets_the_retry_through(
         """Once apply waited for the lock and gave up (lock_timeout), let go of it."""
         with psycopg.connect(at_phone, autocommit=True) as watcher:
             for waiting in (True, False):
-                while waiting != bool(
-                    watcher.execute(
-                        "SELECT 1 FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-                        [holder.info.backend_pid],
-                    ).fetchone()
-                ):
+                while waiting != blocks_someone(watcher, holder):
                     time.sleep(0.02)
         holder.rollback()
 
@@ -250,21 +272,8 @@ def test_the_urls_password_never_shows(scratch_url: str) -> None:
 def test_ctrl_c_while_apply_waits_for_a_lock_rolls_the_revision_back(
     at_phone: str, holder: psycopg.Connection[Any]
 ) -> None:
-    command = [sys.executable, "-m", "lockwise", "apply", str(BACKEND), "--url", at_phone]
-    process = subprocess.Popen(
-        [*command, "--lock-timeout", "60s"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     with psycopg.connect(at_phone, autocommit=True) as watcher:
-        deadline = time.monotonic() + 60
-        while not watcher.execute(
-            "SELECT 1 FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-            [holder.info.backend_pid],
-        ).fetchone():
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.05)
+        process = apply_waiting_on(at_phone, holder, watcher)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
         left = watcher.execute(
@@ -305,21 +314,8 @@ def test_bad_options_and_unreachable_databases_are_one_clear_line(
 def test_a_database_that_goes_away_mid_apply_is_one_line_and_exit_3(
     at_phone: str, holder: psycopg.Connection[Any]
 ) -> None:
-    command = [sys.executable, "-m", "lockwise", "apply", str(BACKEND), "--url", at_phone]
-    process = subprocess.Popen(
-        [*command, "--lock-timeout", "60s"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     with psycopg.connect(at_phone, autocommit=True) as admin:
-        deadline = time.monotonic() + 60
-        while not admin.execute(
-            "SELECT 1 FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-            [holder.info.backend_pid],
-        ).fetchone():
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.05)
+        process = apply_waiting_on(at_phone, holder, admin)
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE application_name LIKE 'lockwise apply%%'"
