@@ -135,3 +135,18 @@ def test_new_adds_its_file_to_the_manifest_and_leaves_the_other_lines(
     assert f"listed it in {manifest}" in run.stderr
     review = lockwise("review", str(backend), "--format", "json")
     assert [f["file"] for f in lw411(review.stdout)] == [f"{VERSIONS}/{released.name}"]
+
+
+def test_sum_works_from_any_folder_with_a_relative_script_location(
+    server_env: Server, tmp_path: Path
+) -> None:
+    # script_location = migrations, as optuna's `alembic` is: relative to the project
+    project = Path(shutil.copytree(PROJECTS / "relative_paths", tmp_path / "relative_paths"))
+    done = lockwise("sum", str(project), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = (project / "migrations/lockwise.sum").read_text().splitlines()
+    assert all(line.startswith("versions/") for line in lines[1:])
+    edited = revision_files(project)[0]
+    edited.write_text(edited.read_text() + "# an edit\n")
+    review = lockwise("review", str(project), "--format", "json", cwd=tmp_path)
+    assert [f["file"] for f in lw411(review.stdout)] == [f"{VERSIONS}/{edited.name}"]

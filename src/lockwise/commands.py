@@ -242,10 +242,10 @@ def _list_in_manifest(
     from lockwise import manifest
     from lockwise.project import load_project
 
-    with in_project_folder(project_path, invocation) as path:
+    with in_project_folder(project_path, invocation) as path:  # script_location may be relative
         project = load_project(path, allow_heads=True, invocation=invocation)
-    where = manifest.manifest_path(project)
-    return where if manifest.add(where.parent, written) else None
+        where = manifest.manifest_path(project)
+        return where if manifest.add(where.parent, written.resolve()) else None
 
 
 def sum_files(project_path: Path, invocation: Invocation | None = None) -> tuple[Path, int]:
@@ -256,9 +256,9 @@ def sum_files(project_path: Path, invocation: Invocation | None = None) -> tuple
     from lockwise import manifest
     from lockwise.project import load_project
 
-    with in_project_folder(project_path, invocation) as path:
+    with in_project_folder(project_path, invocation) as path:  # script_location may be relative
         project = load_project(path, allow_heads=True, invocation=invocation)
-    return manifest.write(project), len(project.revisions)
+        return manifest.write(project), len(project.revisions)
 
 
 def review_sql(

@@ -54,8 +54,12 @@ class Changed:
 
 
 def manifest_path(project: Project) -> Path:
-    """Where the project's manifest is: beside env.py (Alembic's script folder)."""
-    return Path(project.script.dir) / NAME
+    """Where the project's manifest is: beside env.py (Alembic's script folder).
+
+    Alembic's script folder may be relative to the working folder the project was loaded
+    from (`script_location = migrations`): call this from there (`in_project_folder`).
+    """
+    return (Path(project.script.dir) / NAME).resolve()
 
 
 def digest(data: bytes) -> str:
